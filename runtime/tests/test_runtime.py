@@ -1,0 +1,100 @@
+"""The runtime's own tests: each compatibility fix in runtime/xinqu_runtime does what it says."""
+
+import subprocess
+import sys
+
+import pytest
+
+import frappe
+
+
+def test_frappe_alias_is_monoframe_itself():
+	import monoframe
+	from frappe.model.document import Document
+	from monoframe.model.document import Document as MonoDocument
+
+	assert frappe is monoframe
+	assert Document is MonoDocument
+	with pytest.raises(frappe.ValidationError):
+		raise monoframe.ValidationError("same class under both names")
+	# the real module spec is kept (jinja PackageLoader, importlib.resources need it)
+	assert monoframe.__spec__.name == "monoframe"
+
+
+def test_extra_app_is_installed_and_first_class():
+	apps = frappe.get_installed_apps()
+	assert apps[0] == "monoframe"
+	assert "xinqu_governance" in apps
+	assert frappe.get_app_path("xinqu_governance").endswith("xinqu_governance")
+	assert "Governance" in frappe.get_module_list("xinqu_governance")
+	assert frappe.local.module_app["governance"] == "xinqu_governance"
+	# hooks of the app are merged with the framework's
+	assert "xinqu_governance.install.after_install" in frappe.get_hooks("after_install")
+	assert frappe.get_hooks("app_name") == ["monoframe", "xinqu_governance"]
+	assert frappe.db.exists("Module Def", "Governance")
+	assert frappe.db.get_value("Module Def", "Governance", "app_name") == "xinqu_governance"
+
+
+def test_app_doctypes_are_synced():
+	assert frappe.db.exists("DocType", "Jurisdiction")
+	assert frappe.get_meta("Jurisdiction").module == "Governance"
+
+
+def test_init_accepts_frappe_signature_and_sets_site():
+	frappe.init("any-site-name")  # Frappe passes the site positionally; must not mean force=True
+	assert frappe.local.site == frappe.conf.db_name
+
+
+def test_jinja_sees_frappe_namespace():
+	out = frappe.render_template("{{ frappe.utils.add_days('2026-01-01', 3) }}", {})
+	assert out == "2026-01-04"
+
+
+def test_pdf_renders_chinese_text():
+	from frappe.utils.pdf import get_pdf
+
+	pdf = get_pdf("<h1>人民调解协议书</h1><p>Dispute 42</p>", {"page-size": "A4"})
+	assert pdf.startswith(b"%PDF")
+	text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+	assert "人民调解协议书" in text
+	assert "Dispute 42" in text
+
+
+def test_commands_shim_passes_site_context():
+	import click
+	from frappe.commands import get_site, pass_context
+
+	seen = {}
+
+	@click.command()
+	@pass_context
+	def cmd(context):
+		seen["site"] = get_site(context)
+
+	cmd.main([], obj={"sites": ["s1"]}, standalone_mode=False)
+	assert seen["site"] == "s1"
+
+
+def test_scheduler_job_types_exist_for_app_hooks():
+	methods = frappe.get_all("Scheduled Job Type", pluck="method")
+	for event in ("daily", "hourly", "cron"):
+		for method in frappe.get_hooks("scheduler_events").get(event, []):
+			if isinstance(method, str) and method.startswith("xinqu_governance"):
+				assert method in methods
+
+
+def test_app_code_never_names_monoframe():
+	from pathlib import Path
+
+	app_root = Path(frappe.get_app_path("xinqu_governance")).parent
+	offenders = [
+		str(p) for p in app_root.rglob("*") if p.is_file() and p.suffix in {".py", ".json", ".html", ".js", ".txt", ".toml", ".csv"}
+		and "monoframe" in p.read_text(errors="ignore")
+	]
+	assert offenders == []
+
+
+def test_runtime_cli_runs_without_framework_import_errors():
+	result = subprocess.run([sys.executable, "-m", "xinqu_runtime", "--help"], capture_output=True, text=True)
+	assert result.returncode == 0, result.stderr
+	assert "xinqu-apply-profile" in result.stdout

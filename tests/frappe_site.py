@@ -1,0 +1,89 @@
+"""pytest plugin (loaded by pytest.ini for every test path): a connected `frappe` on the test site, and a live HTTP server.
+
+The test site is made by scripts/test (`sites/$XQ_TEST_DB`, database `$XQ_TEST_DB`). pytest runs
+in that site's folder with `frappe` connected as Administrator; each test creates its own records
+and removes them (see tests/factories.py).
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+REPO = Path(__file__).resolve().parents[1]
+TEST_DB = os.environ.get("XQ_TEST_DB", "xinqu_test")
+SITE_DIR = Path(os.environ.get("XQ_SITE_DIR", REPO / "sites" / TEST_DB))
+
+
+def _connect():
+	from xinqu_runtime import site
+
+	if not (SITE_DIR / ".env").exists():
+		pytest.exit(f"test site {SITE_DIR} does not exist: run scripts/test", returncode=2)
+	return site.connect(SITE_DIR)
+
+
+frappe = _connect()
+frappe.flags.in_test = True
+
+
+@pytest.fixture(autouse=True)
+def _as_administrator():
+	"""Each test starts and ends as Administrator with a clean transaction."""
+	frappe.set_user("Administrator")
+	yield
+	frappe.db.rollback()
+	frappe.set_user("Administrator")
+	frappe.local.message_log = []
+
+
+def _free_port() -> int:
+	with socket.socket() as s:
+		s.bind(("127.0.0.1", 0))
+		return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server():
+	"""Base URL of a real HTTP server (the runtime's `serve`) on the test site."""
+	port = _free_port()
+	log = open(SITE_DIR / "logs" / "live_server.log", "w")
+	env = {**os.environ, "XQ_SITE_DIR": str(SITE_DIR)}
+	proc = subprocess.Popen(
+		[sys.executable, "-m", "xinqu_runtime", "--site-dir", str(SITE_DIR), "serve", "--port", str(port)],
+		stdout=log,
+		stderr=subprocess.STDOUT,
+		env=env,
+	)
+	url = f"http://127.0.0.1:{port}"
+	for _ in range(120):
+		try:
+			if requests.get(f"{url}/api/method/ping", timeout=2).ok:
+				break
+		except requests.ConnectionError:
+			time.sleep(0.5)
+	else:
+		proc.kill()
+		raise RuntimeError(f"live server did not start: see {log.name}")
+	yield url
+	proc.terminate()
+	proc.wait(10)
+	log.close()
+
+
+def login(url: str, user: str, password: str) -> requests.Session:
+	"""A requests session logged in through /api/method/login."""
+	session = requests.Session()
+	response = session.post(f"{url}/api/method/login", data={"usr": user, "pwd": password}, timeout=30)
+	response.raise_for_status()
+	return session
+
+
+@pytest.fixture
+def http_login(live_server):
+	return lambda user, password: login(live_server, user, password)
