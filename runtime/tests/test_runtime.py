@@ -1,5 +1,6 @@
 """The runtime's own tests: each compatibility fix in runtime/xinqu_runtime does what it says."""
 
+import os
 import subprocess
 import sys
 
@@ -98,3 +99,33 @@ def test_runtime_cli_runs_without_framework_import_errors():
 	result = subprocess.run([sys.executable, "-m", "xinqu_runtime", "--help"], capture_output=True, text=True)
 	assert result.returncode == 0, result.stderr
 	assert "xinqu-apply-profile" in result.stdout
+
+
+def test_rest_reads_an_app_record_in_a_web_request(live_server, http_login):
+	"""Web requests map the app's modules too (monoframe maps only installed apps it can read
+	before connecting, i.e. none): reading one app record over REST must work."""
+	name = "运行时测试市"
+	if not frappe.db.exists("Jurisdiction", name):
+		frappe.get_doc({"doctype": "Jurisdiction", "jurisdiction_name": name, "level": "City"}).insert()
+		frappe.db.commit()
+	try:
+		session = http_login("Administrator", frappe.conf.admin_password or "admin")
+		response = session.get(f"{live_server}/api/resource/Jurisdiction/{name}", timeout=30)
+		assert response.status_code == 200, response.text
+		assert response.json()["data"]["level"] == "City"
+	finally:
+		frappe.delete_doc("Jurisdiction", name, force=True)
+		frappe.db.commit()
+
+
+def test_relative_site_dir_is_resolved_once(tmp_path):
+	from xinqu_runtime.cli import REPO
+
+	site = os.environ.get("XQ_SITE_DIR")
+	rel = os.path.relpath(site, REPO)
+	result = subprocess.run(
+		[sys.executable, "-m", "xinqu_runtime", "--site-dir", rel, "execute", "frappe.get_installed_apps"],
+		capture_output=True, text=True, cwd=REPO,
+	)
+	assert result.returncode == 0, result.stderr
+	assert "xinqu_governance" in result.stdout

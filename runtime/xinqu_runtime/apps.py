@@ -72,7 +72,9 @@ def apply(frappe) -> None:
 		return frappe._dict(hooks)
 
 	def setup_module_map(include_all_apps=True):
-		apps = get_all_apps() if include_all_apps else (frappe.get_installed_apps() or [FRAMEWORK])
+		# runs in init(), before any DB connection (web requests, jobs): map every app in APPS, as
+		# Frappe does for include_all_apps; a module of an app not installed yet maps harmlessly
+		apps = get_all_apps()
 		app_modules = {app: [frappe.scrub(m) for m in get_module_list(app)] for app in apps}
 		frappe.local.app_modules = app_modules
 		frappe.local.module_app = {m: app for app, mods in app_modules.items() for m in mods}

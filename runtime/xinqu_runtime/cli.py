@@ -28,9 +28,10 @@ def site_dir_of(ctx) -> Path:
 @click.pass_context
 def main(ctx, site_dir):
 	ctx.ensure_object(dict)
-	ctx.obj["site_dir"] = site_dir
-	if (Path(site_dir) / ".env").exists():
-		site_mod.load_env(Path(site_dir).resolve())
+	site_dir = Path(site_dir).resolve()
+	ctx.obj["site_dir"] = str(site_dir)
+	if (site_dir / ".env").exists():
+		site_mod.load_env(site_dir)
 
 
 @main.command("new-site")
@@ -136,12 +137,12 @@ def add_app_commands() -> None:
 
 
 def run() -> None:
-	site_dir = Path(os.environ.get("XQ_SITE_DIR", DEFAULT_SITE_DIR))
+	site_dir = Path(os.environ.get("XQ_SITE_DIR", DEFAULT_SITE_DIR)).resolve()
 	for i, arg in enumerate(sys.argv):
 		if arg == "--site-dir" and i + 1 < len(sys.argv):
-			site_dir = Path(sys.argv[i + 1])
+			site_dir = Path(sys.argv[i + 1]).resolve()
 		elif arg.startswith("--site-dir="):
-			site_dir = Path(arg.split("=", 1)[1])
+			site_dir = Path(arg.split("=", 1)[1]).resolve()
 	if (site_dir / ".env").exists():
 		from dotenv import dotenv_values
 

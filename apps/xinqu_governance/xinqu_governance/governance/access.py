@@ -1,0 +1,146 @@
+"""Access granted by Jurisdiction Assignments: the user's Roles and User Permissions on Jurisdiction.
+
+`sync_user_access(user)` is the one place that reconciles them; it is idempotent and set-based.
+
+Ownership policy (what the sync may take away):
+- A governance role is *managed* for a user when at least one of the user's assignments (active or
+  not, plus the one being deleted or changed) names it. A managed role is present exactly while an
+  active assignment holds it. A role the user got otherwise, with no assignment naming it, is never
+  removed; a role given by hand *and* by an assignment is removed when the assignment ends (give
+  governance roles through assignments only).
+- Likewise a User Permission (allow Jurisdiction, apply to all doctypes, descendants visible) is
+  managed for the nodes the user's assignments name; it exists exactly while an active assignment
+  covers that node. User Permissions of other shapes (e.g. limited to one DocType) are left alone.
+"""
+
+from collections.abc import Iterable
+from datetime import date
+
+import frappe
+from frappe.utils import getdate
+
+from xinqu_governance.governance.roles import GOVERNANCE_ROLES
+
+
+def is_active_on(valid_from, valid_to, on_date: date) -> bool:
+	"""An assignment is active from `valid_from` through `valid_to` (open-ended when empty)."""
+	if not valid_from or getdate(valid_from) > on_date:
+		return False
+	return not valid_to or getdate(valid_to) >= on_date
+
+
+def sync_user_access(
+	user: str,
+	also_managed_roles: Iterable[str] = (),
+	also_managed_nodes: Iterable[str] = (),
+	exclude_assignment: str | None = None,
+) -> dict:
+	"""Reconcile the user's governance Roles and Jurisdiction User Permissions with their active assignments.
+
+	`also_managed_*` name roles / nodes an assignment gave before it was changed or deleted;
+	`exclude_assignment` is an assignment being deleted. Returns what changed.
+	"""
+	today = getdate()
+	assignments = frappe.get_all(
+		"Jurisdiction Assignment",
+		filters={"user": user},
+		fields=["name", "role", "jurisdiction", "valid_from", "valid_to"],
+	)
+	if exclude_assignment:
+		assignments = [a for a in assignments if a.name != exclude_assignment]
+	active = [a for a in assignments if is_active_on(a.valid_from, a.valid_to, today)]
+
+	managed_roles = ({a.role for a in assignments} | set(also_managed_roles)) & set(GOVERNANCE_ROLES)
+	managed_nodes = {a.jurisdiction for a in assignments} | set(also_managed_nodes)
+	wanted_roles = {a.role for a in active} & set(GOVERNANCE_ROLES)
+	wanted_nodes = {a.jurisdiction for a in active}
+
+	changes = {"roles_added": [], "roles_removed": [], "nodes_added": [], "nodes_removed": []}
+	_sync_roles(user, wanted_roles, managed_roles, changes)
+	_sync_user_permissions(user, wanted_nodes, managed_nodes, changes)
+	return changes
+
+
+def _sync_roles(user: str, wanted: set[str], managed: set[str], changes: dict) -> None:
+	current = set(frappe.get_all("Has Role", filters={"parent": user, "parenttype": "User"}, pluck="role"))
+	to_add = sorted(wanted - current)
+	to_remove = sorted((managed - wanted) & current)
+	if not to_add and not to_remove:
+		return
+
+	user_doc = frappe.get_doc("User", user)
+	user_doc.append_roles(*to_add)
+	user_doc.set("roles", [row for row in user_doc.roles if row.role not in to_remove])
+	user_doc.flags.ignore_permissions = True
+	user_doc.save()
+	changes["roles_added"] = to_add
+	changes["roles_removed"] = to_remove
+
+
+def _sync_user_permissions(user: str, wanted: set[str], managed: set[str], changes: dict) -> None:
+	existing = frappe.get_all(
+		"User Permission",
+		filters={"user": user, "allow": "Jurisdiction", "apply_to_all_doctypes": 1},
+		fields=["name", "for_value", "hide_descendants"],
+	)
+	present = set()
+	for row in existing:
+		if row.for_value in wanted:
+			present.add(row.for_value)
+			if row.hide_descendants:
+				# an assignment reaches the node's descendants
+				user_permission = frappe.get_doc("User Permission", row.name)
+				user_permission.hide_descendants = 0
+				user_permission.save(ignore_permissions=True)
+		elif row.for_value in managed:
+			frappe.delete_doc("User Permission", row.name, ignore_permissions=True, force=True)
+			changes["nodes_removed"].append(row.for_value)
+
+	for node in sorted(wanted - present):
+		frappe.get_doc(
+			{
+				"doctype": "User Permission",
+				"user": user,
+				"allow": "Jurisdiction",
+				"for_value": node,
+				"apply_to_all_doctypes": 1,
+				"hide_descendants": 0,
+			}
+		).insert(ignore_permissions=True)
+		changes["nodes_added"].append(node)
+
+
+def expire_assignments() -> list[str]:
+	"""Daily: recompute `is_active` where the date has crossed a period boundary and resync those users.
+
+	Returns the users whose access was resynced.
+	"""
+	today = getdate()
+	assignment = frappe.qb.DocType("Jurisdiction Assignment")
+	should_be_active = (assignment.valid_from <= today) & (
+		assignment.valid_to.isnull() | (assignment.valid_to >= today)
+	)
+
+	changed = (
+		frappe.qb.from_(assignment)
+		.select(assignment.name, assignment.user, assignment.is_active)
+		.where(
+			(should_be_active & (assignment.is_active == 0))
+			| (~should_be_active & (assignment.is_active == 1))
+		)
+		.run(as_dict=True)
+	)
+	if not changed:
+		return []
+
+	for state in (0, 1):
+		names = [row.name for row in changed if row.is_active == state]
+		if names:
+			frappe.qb.update(assignment).set(assignment.is_active, 1 - state).where(
+				assignment.name.isin(names)
+			).run()
+
+	users = sorted({row.user for row in changed})
+	for user in users:
+		sync_user_access(user)
+	return users

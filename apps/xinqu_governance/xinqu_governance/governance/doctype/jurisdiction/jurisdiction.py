@@ -1,0 +1,86 @@
+# Copyright (c) 2025, Xinqu Governance Contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.utils.nestedset import NestedSet
+
+# Levels from the top of the tree down; a node sits exactly one level below its parent.
+LEVELS = ("City", "County", "Town", "Village", "Grid")
+
+
+class JurisdictionLevelError(frappe.ValidationError):
+	"""A node does not sit exactly one level below its parent."""
+
+
+class Jurisdiction(NestedSet):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		description: DF.SmallText | None
+		is_group: DF.Check
+		jurisdiction_code: DF.Data | None
+		jurisdiction_name: DF.Data
+		level: DF.Literal["City", "County", "Town", "Village", "Grid"]
+		lft: DF.Int
+		old_parent: DF.Link | None
+		parent_jurisdiction: DF.Link | None
+		rgt: DF.Int
+	# end: auto-generated types
+
+	nsm_parent_field = "parent_jurisdiction"
+
+	def validate(self):
+		self.set_is_group()
+		self.validate_level_below_parent()
+
+	def set_is_group(self):
+		"""Every level but Grid can hold child nodes; a grid is always a leaf."""
+		self.is_group = 0 if self.level == "Grid" else 1
+
+	def validate_level_below_parent(self):
+		if self.level not in LEVELS:
+			return  # the mandatory / option checks report it
+
+		if self.level == "City":
+			if self.parent_jurisdiction:
+				frappe.throw(
+					_("A City is the top of the tree and cannot have a parent jurisdiction."),
+					JurisdictionLevelError,
+					title=_("Wrong Jurisdiction Level"),
+				)
+			return
+
+		expected_parent_level = parent_level_of(self.level)
+		if not self.parent_jurisdiction:
+			frappe.throw(
+				_("A {0} must have a parent jurisdiction of level {1}.").format(
+					_(self.level), _(expected_parent_level)
+				),
+				JurisdictionLevelError,
+				title=_("Wrong Jurisdiction Level"),
+			)
+
+		parent_level = frappe.db.get_value("Jurisdiction", self.parent_jurisdiction, "level")
+		if parent_level != expected_parent_level:
+			frappe.throw(
+				_("A {0} must sit directly under a {1}, but {2} is a {3}.").format(
+					_(self.level),
+					_(expected_parent_level),
+					frappe.bold(self.parent_jurisdiction),
+					_(parent_level or ""),
+				),
+				JurisdictionLevelError,
+				title=_("Wrong Jurisdiction Level"),
+			)
+
+
+def parent_level_of(level: str) -> str | None:
+	"""The level directly above `level` (None for City)."""
+	index = LEVELS.index(level)
+	return LEVELS[index - 1] if index else None
