@@ -1,0 +1,328 @@
+"""Spreadsheet import of households and residents: per-row errors, all-or-nothing households,
+set-based writes, idempotent re-runs, xlsx and csv with Chinese headers."""
+
+import csv
+import io
+from pathlib import Path
+
+import frappe
+import pytest
+from xinqu_governance.registry import importer
+
+from tests.factories import (
+	citizen_ids,
+	make_building,
+	make_compound,
+	make_jurisdiction_tree,
+	make_resident,
+	make_user_at,
+	purge_registry,
+	purge_tree,
+)
+
+SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "import_samples"
+HEADER = [
+	"户编号",
+	"与户主关系",
+	"姓名",
+	"身份证号",
+	"民族",
+	"宗教信仰",
+	"联系电话",
+	"户口类型",
+	"流动人口",
+	"特殊人群",
+	"原籍村",
+	"安置小区",
+	"楼栋",
+	"单元",
+	"房号",
+	"分房日期",
+	"入住日期",
+	"户籍状态",
+	"低保状态",
+	"网格",
+	"所属村(社区)",
+]
+
+
+@pytest.fixture
+def world():
+	"""A committed tree with one compound (building 1: multi-storey, 2 units x 2 floors x 2 doors)."""
+	tree = make_jurisdiction_tree()
+	compound = make_compound(tree.village_a1)
+	building = make_building(compound, "1", "Multi-storey", floors=2, units=2, per_floor=2)
+	frappe.db.commit()
+	world = frappe._dict(tree=tree, compound=compound, building=building, users=[])
+	yield world
+	frappe.db.rollback()
+	purge_registry(tree)
+	purge_tree(tree, users=world.users)
+
+
+def person(code, relation, name, number, village, compound="", building="", unit="", room="", **extra):
+	row = {h: "" for h in HEADER}
+	row.update(
+		{
+			"户编号": code,
+			"与户主关系": relation,
+			"姓名": name,
+			"身份证号": number,
+			"民族": "回族",
+			"宗教信仰": "伊斯兰教",
+			"户口类型": "农业",
+			"流动人口": "否",
+			"原籍村": village,
+			"安置小区": compound,
+			"楼栋": building,
+			"单元": unit,
+			"房号": room,
+			"分房日期": "2014-10-01" if room else "",
+			"户籍状态": "农业",
+			"低保状态": "无",
+		}
+	)
+	row.update(extra)
+	return row
+
+
+def mixed_rows(world):
+	t = world.tree
+	ids = citizen_ids(9)
+	bad_checksum = ids[3][:17] + ("1" if ids[3][17] != "1" else "2")
+	code = frappe.generate_hash(length=6)
+	c = world.compound
+	rows = [
+		# row 2-4: household A, good, in dwelling 1-101
+		person(
+			f"A{code}",
+			"户主",
+			"马建国",
+			ids[0],
+			t.village_a1,
+			c,
+			"1",
+			"1",
+			"101",
+			联系电话="13912345678",
+			入住日期="2014-12-01",
+		),
+		person(f"A{code}", "配偶", "马秀英", ids[1].lower(), t.village_a1, 特殊人群="残疾人"),
+		person(f"A{code}", "子", "马小东", ids[2], t.village_a1),
+		# row 5-6: household B, bad checksum in row 6 -> whole household rejected
+		person(f"B{code}", "户主", "韩占元", ids[4], t.village_a1, c, "1", "2", "201"),
+		person(f"B{code}", "女", "韩玉兰", bad_checksum, t.village_a1),
+		# row 7: household C, unknown village and a non-integer unit
+		person(f"C{code}", "户主", "李平安", ids[5], "不存在村", c, "1", "二", "101"),
+		# row 8-9: household D, good, no dwelling, placed in a grid
+		person(
+			f"D{code}",
+			"户主",
+			"祁德明",
+			ids[6],
+			t.village_a1,
+			网格=t.grid_a1,
+			民族="土族",
+			宗教信仰="藏传佛教",
+		),
+		person(f"D{code}", "父亲", "祁海生", ids[7], t.village_a1, 联系电话="0972-8613552"),
+		# row 10: household E, no head, bad phone and a birth date that does not exist
+		person(f"E{code}", "配偶", "王桂芳", "632121198002300021", t.village_a1, 联系电话="12345"),
+	]
+	return rows, code, ids
+
+
+def to_csv(rows) -> bytes:
+	buffer = io.StringIO()
+	writer = csv.DictWriter(buffer, fieldnames=HEADER)
+	writer.writeheader()
+	writer.writerows(rows)
+	return buffer.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(rows) -> bytes:
+	from openpyxl import Workbook
+
+	workbook = Workbook()
+	sheet = workbook.active
+	sheet.append(HEADER)
+	for row in rows:
+		sheet.append([row[h] for h in HEADER])
+	buffer = io.BytesIO()
+	workbook.save(buffer)
+	return buffer.getvalue()
+
+
+def errors_by_row(result):
+	return {e["row"]: e["reason"] for e in result["errors"]}
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_mixed_file_reports_exact_rows_and_imports_good_households(world, kind):
+	rows, code, ids = mixed_rows(world)
+	content = to_csv(rows) if kind == "csv" else to_xlsx(rows)
+	result = importer.import_content(content, f"households.{kind}")
+
+	errors = errors_by_row(result)
+	assert sorted(errors) == [5, 6, 7, 10]
+	assert "checksum" in errors[6]
+	assert f"B{code}" in errors[5] and "6" in errors[5]  # the good row of a bad household: skipped
+	assert "不存在村" in errors[7] and "二" in errors[7]
+	assert "Head" in errors[10] and "12345" in errors[10] and "19800230" in errors[10]
+	assert result["households_created"] == 2
+	assert result["residents_created"] == 5
+
+	a = frappe.get_doc("Household", f"A{code}")
+	assert a.member_count == 3 and len(a.members) == 3
+	assert [m.relation for m in a.members] == ["Head", "Spouse", "Son"]
+	assert a.dwelling == f"{world.building}-1-101"
+	assert a.transition_status == "Moved In"
+	assert a.jurisdiction == world.tree.village_a1
+	assert frappe.db.get_value("Dwelling", a.dwelling, ["household", "allocation_status"]) == (
+		a.name,
+		"Occupied",
+	)
+	spouse = frappe.get_doc("Resident", {"citizen_id": ids[1].upper()})
+	assert (spouse.sex, spouse.ethnicity, spouse.religion) == (
+		"Female" if int(ids[1][16]) % 2 == 0 else "Male",
+		"Hui",
+		"Islam",
+	)
+	assert [g.special_group for g in spouse.special_groups] == ["Person with Disability"]
+	assert spouse.household == a.name
+
+	d = frappe.get_doc("Household", f"D{code}")
+	assert (d.grid, d.jurisdiction) == (world.tree.grid_a1, world.tree.grid_a1)
+	assert frappe.db.get_value("Resident", {"citizen_id": ids[7]}, "phone") == "0972-8613552"
+	assert not frappe.db.exists("Household", f"B{code}")
+	assert not frappe.db.exists("Resident", {"citizen_id": ids[4]})  # B's good row was not half-written
+	assert not frappe.db.exists("Household", f"C{code}")
+
+
+def test_reimport_creates_no_duplicates_and_updates_only_changes(world):
+	rows, code, ids = mixed_rows(world)
+	first = importer.import_content(to_csv(rows), "households.csv")
+	counts = (
+		frappe.db.count("Resident"),
+		frappe.db.count("Household"),
+		frappe.db.count("Household Member"),
+		frappe.db.count("Resident Special Group"),
+	)
+	second = importer.import_content(to_csv(rows), "households.csv")
+	assert (
+		frappe.db.count("Resident"),
+		frappe.db.count("Household"),
+		frappe.db.count("Household Member"),
+		frappe.db.count("Resident Special Group"),
+	) == counts
+	assert second["residents_created"] == second["households_created"] == 0
+	assert second["residents_unchanged"] == first["residents_created"] == 5
+	assert second.get("residents_updated", 0) == 0
+	assert sorted(errors_by_row(second)) == sorted(errors_by_row(first))
+
+	rows[0]["联系电话"] = "13700000000"
+	third = importer.import_content(to_xlsx(rows), "households.xlsx")
+	assert third["residents_updated"] == 1 and third["residents_unchanged"] == 4
+	assert frappe.db.get_value("Resident", {"citizen_id": ids[0]}, "phone") == "13700000000"
+	assert frappe.db.get_value("Household", f"A{code}", "head_phone") == "13700000000"
+
+
+def test_a_resident_moving_households_leaves_the_old_one(world):
+	rows, code, ids = mixed_rows(world)
+	importer.import_content(to_csv(rows), "households.csv")
+	moved = [dict(rows[2], 户编号=f"D{code}", 与户主关系="孙子"), *rows[6:8]]
+	result = importer.import_content(to_csv(moved), "households.csv")
+	assert not result["errors"]
+	assert frappe.db.get_value("Household", f"A{code}", "member_count") == 2
+	son = frappe.db.get_value("Resident", {"citizen_id": ids[2]}, ["household", "grid"], as_dict=True)
+	assert (son.household, son.grid) == (f"D{code}", world.tree.grid_a1)
+	assert (
+		frappe.db.count(
+			"Household Member", {"resident": frappe.db.get_value("Resident", {"citizen_id": ids[2]})}
+		)
+		== 1
+	)
+
+
+def test_nothing_is_half_written_when_a_chunk_fails(world, monkeypatch):
+	rows, code, ids = mixed_rows(world)
+	good, _report = importer.validate_rows(
+		*importer.rows_from_table([HEADER] + [[r[h] for h in HEADER] for r in rows]), "Administrator"
+	)
+	assert [g["household"]["household_code"] for g in good] == [f"A{code}", f"D{code}"]
+	real_insert = importer.insert_rows
+
+	def failing_insert(doctype, rows, **kwargs):
+		if doctype == "Household Member" and rows and rows[0]["parent"] == f"D{code}":
+			raise RuntimeError("disk full")
+		return real_insert(doctype, rows, **kwargs)
+
+	monkeypatch.setattr(importer, "insert_rows", failing_insert)
+	with pytest.raises(RuntimeError):
+		importer.write_groups(good, chunk_households=1)
+	frappe.db.rollback()
+	assert frappe.db.exists("Household", f"A{code}")  # its chunk was committed
+	assert not frappe.db.exists("Household", f"D{code}")
+	assert not frappe.db.exists("Resident", {"citizen_id": ids[6]})
+	assert not frappe.db.exists("Resident", {"citizen_id": ids[7]})
+
+
+def test_rows_of_other_towns_are_refused_for_a_village_user(world):
+	t = world.tree
+	number = citizen_ids()[0]
+	make_resident(t.village_b1, citizen_id=number)
+	user = make_user_at("Village Staff", t.village_a1, password=None)
+	world.users.append(user)
+	frappe.db.commit()
+	code = frappe.generate_hash(length=6)
+	rows = [
+		person(f"F{code}", "户主", "张三", number, t.village_a1),
+		person(f"G{code}", "户主", "李四", citizen_ids()[0], t.village_b1, 所属村="", 网格=t.grid_b1),
+		person(f"H{code}", "户主", "王五", citizen_ids()[0], t.village_a1, 所属村=t.village_a1),
+	]
+	for row in rows:
+		row["所属村(社区)"] = row.pop("所属村", row["所属村(社区)"]) or row["所属村(社区)"]
+	rows[0]["所属村(社区)"] = t.village_a1
+	frappe.set_user(user)
+	result = importer.import_content(to_csv(rows), "households.csv")
+	errors = errors_by_row(result)
+	assert sorted(errors) == [2, 3]
+	assert t.town_b in errors[2] and t.village_b1 not in errors[2]
+	assert t.grid_b1 in errors[3]
+	assert result["households_created"] == 1
+
+
+def test_whitelisted_import_of_an_uploaded_file(world):
+	rows, code, _ids = mixed_rows(world)
+	file = frappe.get_doc(
+		{"doctype": "File", "file_name": f"hh-{code}.csv", "content": to_csv(rows), "is_private": 1}
+	).insert()
+	try:
+		result = importer.import_registry_file(file.file_url, dry_run=1)
+		assert sorted(errors_by_row(result)) == [5, 6, 7, 10]
+		assert not frappe.db.exists("Household", f"A{code}")  # dry run
+		result = importer.import_registry_file(file.file_url)
+		assert frappe.db.exists("Household", f"A{code}")
+	finally:
+		file.delete()
+		frappe.db.commit()
+
+
+def test_missing_required_columns_are_reported():
+	with pytest.raises(importer.ImportFileError):
+		importer.import_content("姓名,民族\n张三,汉族\n".encode(), "bad.csv")
+	with pytest.raises(importer.ImportFileError):
+		importer.import_content(b"whatever", "households.pdf")
+
+
+@pytest.mark.parametrize("name", ["households_sample.csv", "households_sample.xlsx"])
+def test_shipped_samples_report_their_bad_rows(name):
+	"""The profile's samples (for the demo site): the format errors sit in the documented rows."""
+	content = (SAMPLES / name).read_bytes()
+	rows, columns = importer.rows_from_table(importer.read_table(content, name))
+	_good, report = importer.validate_rows(rows, columns, "Administrator")
+	reasons = {e["row"]: e["reason"] for e in report}
+	assert "checksum" in reasons[11]
+	assert "二" in reasons[12]
+	assert "Head" in reasons[13]
+	assert "13" in reasons[14] or "19800230" in reasons[14]
