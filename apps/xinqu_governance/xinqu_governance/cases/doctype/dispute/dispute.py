@@ -1,0 +1,138 @@
+# Copyright (c) 2026, Xinqu Governance Contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+
+from xinqu_governance.cases.doctype.stability_risk_assessment.stability_risk_assessment import (
+	require_risk_assessment,
+)
+from xinqu_governance.cases.workflow_guard import MAJOR_CASE_BANDS, CaseWorkflowMixin, people_band
+from xinqu_governance.registry import citizen_id
+
+AGREEMENT_OUTCOMES = ("Agreement", "Partial Agreement")
+
+
+class Dispute(CaseWorkflowMixin, Document):
+	"""矛盾纠纷: found, accepted at the lowest level, mediated and escalated village → town → district →
+	county, closed with an outcome and every party's satisfaction."""
+
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from xinqu_governance.cases.doctype.dispute_party.dispute_party import DisputeParty
+		from xinqu_governance.cases.doctype.mediation_session.mediation_session import MediationSession
+
+		agreement_fulfilment: DF.Literal[
+			"", "In Fulfilment", "Fulfilled", "Partially Fulfilled", "Not Fulfilled"
+		]
+		agreement_text: DF.Text | None
+		assigned_to: DF.Link | None
+		assisting_unit: DF.Link | None
+		case_owner: DF.Link | None
+		category: DF.Link | None
+		closed_on: DF.Datetime | None
+		description: DF.Text | None
+		escalation_count: DF.Int
+		fulfilment_checked_on: DF.Date | None
+		handling_level: DF.Literal["Village", "Town", "District", "County", "City"]
+		handling_unit: DF.Link | None
+		how_found: DF.Literal["Screening", "Grid Report", "Visit", "Transferred In"]
+		is_major_case: DF.Check
+		is_withdrawn: DF.Check
+		jurisdiction: DF.Link
+		location: DF.Data | None
+		mediation_sessions: DF.Table[MediationSession]
+		mediation_type: DF.Literal["", "People's Mediation", "Administrative Mediation", "Judicial Mediation"]
+		occurred_on: DF.Date | None
+		outcome: DF.Literal["", "Agreement", "Partial Agreement", "Mediation Failed", "Referred to Court"]
+		parties: DF.Table[DisputeParty]
+		people_band: DF.Literal["", "Under 50", "50 to 100", "100 to 500", "Over 500"]
+		people_involved: DF.Int
+		reported_on: DF.Datetime | None
+		resolution_due: DF.Datetime | None
+		response_due: DF.Datetime | None
+		risk_assessment: DF.Link | None
+		sla_status: DF.Literal["", "On Track", "Due Soon", "Overdue", "Met"]
+		source_event: DF.Link | None
+		state_entered_on: DF.Datetime | None
+		subject: DF.Data
+		workflow_state: DF.Link | None
+	# end: auto-generated types
+
+	def validate(self):
+		self.validate_parties()
+		self.set_people_band()
+		self.validate_case_workflow()
+		self.validate_closing()
+
+	def validate_parties(self):
+		for row in self.parties:
+			validate_party_identity(row, _("Parties"))
+
+	def set_people_band(self):
+		"""Band of the people involved; more than 100 people make a major case (重大案件)."""
+		self.people_band = people_band(self.people_involved)
+		if self.people_band in MAJOR_CASE_BANDS:
+			self.is_major_case = 1
+
+	def validate_closing(self):
+		"""A dispute is closed with its outcome, the agreement reached and every party's satisfaction;
+		a major case also with an approved stability risk assessment."""
+		if not self.entering_closing_state() or self.is_withdrawn:
+			return
+		if not self.outcome:
+			frappe.throw(
+				_("Record the outcome of the mediation before closing the dispute."),
+				title=_("Missing Outcome"),
+			)
+		if self.outcome in AGREEMENT_OUTCOMES and not (self.agreement_text or "").strip():
+			frappe.throw(
+				_("Record the agreement reached before closing the dispute."), title=_("Missing Agreement")
+			)
+		if not self.parties:
+			frappe.throw(_("List the parties before closing the dispute."), title=_("Missing Parties"))
+		unasked = [row.party_name for row in self.parties if not row.satisfaction]
+		if unasked:
+			frappe.throw(
+				_("Ask the satisfaction of every party before closing the dispute: {0}.").format(
+					", ".join(unasked)
+				),
+				title=_("Missing Satisfaction"),
+			)
+		if self.is_major_case:
+			self.risk_assessment = require_risk_assessment(self.doctype, self.name)
+
+
+def validate_party_identity(row, table_label: str) -> None:
+	"""A party, petitioner or applicant is a registered resident, or a name with an optional valid
+	citizen ID number (GB 11643)."""
+	if not row.resident and not (row.party_name or "").strip():
+		frappe.throw(
+			_("{0}, row {1}: pick a resident or enter the name.").format(table_label, row.idx),
+			title=_("Missing Party"),
+		)
+	row.citizen_id = normalized_citizen_id(row.citizen_id, _("{0}, row {1}").format(table_label, row.idx))
+
+
+def normalized_citizen_id(number: str | None, where: str) -> str | None:
+	"""The number normalised (x → X), or a clear error naming where it was entered."""
+	if not (number or "").strip():
+		return None
+	try:
+		return citizen_id.parse(number).number
+	except citizen_id.CitizenIDError as error:
+		frappe.throw(
+			_("{0}: citizen ID number {1}: {2}").format(where, number, error.message),
+			title=_("Invalid Citizen ID Number"),
+		)
+
+
+def on_doctype_update():
+	frappe.db.add_index("Dispute", ["creation"])

@@ -1,0 +1,131 @@
+"""Triage of a grid event (网格事件) into a dispute, petition, service request or emergency incident.
+
+The new case starts in its own workflow's first state with the event's territory, subject, place,
+category and resident, and `source_event` pointing back; the event records `triaged_to_doctype` /
+`triaged_to` and then takes its workflow action "Triage" (so the workflow decides who may triage,
+from which state and at which level, and the event leaves the grid worker's open list).
+"""
+
+import frappe
+from frappe import _
+from frappe.model.workflow import apply_workflow, get_transitions, get_workflow_name
+from frappe.utils import now_datetime
+
+from xinqu_governance.cases.doctype.grid_event.grid_event import TRIAGE_TARGETS
+
+TRIAGE_ACTION = "Triage"
+
+
+class TriageError(frappe.ValidationError):
+	"""The grid event cannot be triaged (already triaged, wrong target, action not available)."""
+
+
+@frappe.whitelist(methods=["POST"])
+def triage_grid_event(grid_event: str, target_doctype: str, values: str | dict | None = None) -> dict:
+	"""Create a `target_doctype` case from the grid event and link the two both ways.
+
+	`values` (a dict or its JSON) fills or overrides fields of the new case, e.g. the petitioner.
+	Returns {"doctype": …, "name": …} of the new case. Runs with the caller's permissions.
+	"""
+	if target_doctype not in TRIAGE_TARGETS:
+		frappe.throw(
+			_("A grid event can be triaged into: {0}.").format(", ".join(_(dt) for dt in TRIAGE_TARGETS)),
+			TriageError,
+			title=_("Invalid Triage"),
+		)
+	event = frappe.get_doc("Grid Event", grid_event)
+	event.check_permission("write")
+	frappe.has_permission(target_doctype, "create", throw=True)
+	if event.triaged_to:
+		frappe.throw(
+			_("Grid event {0} was already triaged into {1} {2}.").format(
+				event.name, _(event.triaged_to_doctype), event.triaged_to
+			),
+			TriageError,
+			title=_("Already Triaged"),
+		)
+	validate_triage_action_available(event)
+
+	case = frappe.new_doc(target_doctype)
+	case.update(case_values_from_event(event, target_doctype))
+	case.update(frappe.parse_json(values) or {})
+	case.source_event = event.name
+	case.insert()
+
+	event.triaged_to_doctype = target_doctype
+	event.triaged_to = case.name
+	event.triaged_on = now_datetime()
+	event.triaged_by = frappe.session.user
+	event.save()
+	if get_workflow_name("Grid Event"):
+		apply_workflow(event, TRIAGE_ACTION)
+
+	return {"doctype": case.doctype, "name": case.name}
+
+
+def validate_triage_action_available(event) -> None:
+	"""The event's workflow must offer the user the action "Triage" in its current state."""
+	if not get_workflow_name("Grid Event"):
+		return
+	# the action's condition may ask for the triage link, which is only set afterwards
+	probe = frappe.get_doc(event.as_dict())
+	probe.triaged_to_doctype = probe.triaged_to_doctype or "Dispute"
+	probe.triaged_to = probe.triaged_to or "?"
+	available = {transition.action for transition in get_transitions(probe)}
+	if TRIAGE_ACTION not in available:
+		frappe.throw(
+			_("You cannot triage grid event {0} in the state {1}.").format(
+				event.name, _(event.workflow_state or "")
+			),
+			TriageError,
+			title=_("Not Allowed"),
+		)
+
+
+def case_values_from_event(event, target_doctype: str) -> dict:
+	"""The fields a new case takes over from the grid event."""
+	values = {
+		"subject": event.subject,
+		"jurisdiction": event.jurisdiction,
+		"reported_on": event.reported_on,
+	}
+	if event.category and category_fits(event.category, target_doctype):
+		values["category"] = event.category
+	meta = frappe.get_meta(target_doctype)
+	if meta.has_field("location"):
+		values["location"] = event.location
+	if meta.has_field("description"):
+		values["description"] = event.description
+
+	if target_doctype == "Dispute":
+		values["how_found"] = "Grid Report"
+		if event.resident or event.contact_name:
+			values["parties"] = [
+				{"resident": event.resident, "party_name": event.contact_name, "phone": event.contact_phone}
+			]
+	elif target_doctype == "Petition":
+		values.update(
+			{
+				"content": event.description or event.subject,
+				"petitioner": event.resident,
+				"petitioner_name": event.contact_name,
+				"petitioner_phone": event.contact_phone,
+			}
+		)
+	elif target_doctype == "Service Request":
+		values.update(
+			{
+				"request_details": event.description,
+				"applicant": event.resident,
+				"applicant_name": event.contact_name,
+				"applicant_phone": event.contact_phone,
+			}
+		)
+	elif target_doctype == "Emergency Incident":
+		values["kind"] = "Public Security" if event.event_type == "Security Lead" else "Other"
+	return {key: value for key, value in values.items() if value not in (None, "", [])}
+
+
+def category_fits(category: str, doctype: str) -> bool:
+	used_for = frappe.db.get_value("Case Category", category, "used_for")
+	return used_for in (None, "", "All", doctype)

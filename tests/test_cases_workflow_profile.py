@@ -1,0 +1,146 @@
+"""Workflows are data: an administrator adds a state and a transition (or changes the level a transition
+needs) in the profile's workflow JSON, applies the profile, and the system follows — no code change."""
+
+import json
+
+import frappe
+import pytest
+from frappe.model.workflow import get_transitions
+from xinqu_governance.cases.workflow_guard import WorkflowLevelError
+from xinqu_governance.profile import apply_profile
+
+from tests.case_factories import (
+	CASE_DOCTYPES,
+	act,
+	case_profile,
+	make_case,
+	new_tree,
+	stage,
+	write_case_profile,
+)
+
+pytestmark = pytest.mark.usefixtures("case_profile")
+
+DISPUTE_WORKFLOW = "workflows/dispute_mediation.json"
+
+
+@pytest.fixture
+def people():
+	return stage(new_tree())
+
+
+@pytest.fixture
+def profile_copy(tmp_path):
+	"""A copy of the case workflows to edit; the site's workflows are put back afterwards."""
+	yield write_case_profile(tmp_path)
+	frappe.db.rollback()
+	frappe.clear_cache()
+
+
+def edit(profile, relative_path: str, change) -> None:
+	path = profile / relative_path
+	docs = json.loads(path.read_text(encoding="utf-8"))
+	change(docs)
+	path.write_text(json.dumps(docs, indent=1, ensure_ascii=False), encoding="utf-8")
+
+
+def workflow_of(docs: list[dict]) -> dict:
+	return next(doc for doc in docs if doc["doctype"] == "Workflow")
+
+
+def test_a_new_state_and_transition_are_followed_after_applying_the_profile(people, profile_copy):
+	def add_legal_aid(docs):
+		docs.insert(
+			0,
+			{
+				"doctype": "Workflow State",
+				"name": "Referred to Legal Aid",
+				"workflow_state_name": "Referred to Legal Aid",
+				"style": "Info",
+			},
+		)
+		docs.insert(
+			0,
+			{
+				"doctype": "Workflow Action Master",
+				"name": "Refer to Legal Aid",
+				"workflow_action_name": "Refer to Legal Aid",
+			},
+		)
+		workflow = workflow_of(docs)
+		workflow["states"].append(
+			{"state": "Referred to Legal Aid", "allow_edit": "Village Staff", "closes_case": 1}
+		)
+		workflow["transitions"].append(
+			{
+				"state": "Mediation at Village",
+				"action": "Refer to Legal Aid",
+				"next_state": "Referred to Legal Aid",
+				"allowed": "Village Staff",
+				"required_level": "Village",
+				"condition": 'doc.mediation_type == "People\'s Mediation"',
+			}
+		)
+
+	edit(profile_copy, DISPUTE_WORKFLOW, add_legal_aid)
+	summary = apply_profile(profile_copy)
+	assert ["updated", "Workflow", "Dispute Mediation"] in summary["changes"]
+	frappe.clear_cache()
+
+	dispute = make_case(
+		"Dispute",
+		people.village_a1,
+		people.staff_a1,
+		mediation_type="People's Mediation",
+		outcome="Referred to Court",
+		parties=[{"party_name": "张某", "satisfaction": "Satisfied"}],
+	)
+	dispute = act(dispute, "Accept", people.staff_a1)
+	frappe.set_user(people.staff_a1)
+	assert "Refer to Legal Aid" in {t.action for t in get_transitions(dispute)}
+	frappe.set_user("Administrator")
+
+	# the level the new transition needs is checked like any other
+	from xinqu_governance.tests.factories import make_assignment
+
+	make_assignment(people.staff_a2, "Town Officer", people.town_a)
+	with pytest.raises(WorkflowLevelError):
+		act(dispute, "Refer to Legal Aid", people.staff_a2)
+
+	dispute = act(dispute, "Refer to Legal Aid", people.staff_a1)
+	assert dispute.workflow_state == "Referred to Legal Aid"
+	assert dispute.closed_on  # the new state closes the case: data, not code
+
+
+def test_changing_the_required_level_in_the_profile_changes_who_may_act(people, profile_copy):
+	dispute = make_case("Dispute", people.village_a1, people.staff_a1)
+
+	def accept_only_at_town(docs):
+		for row in workflow_of(docs)["transitions"]:
+			if row["action"] == "Accept":
+				row["required_level"] = "Town"
+
+	edit(profile_copy, DISPUTE_WORKFLOW, accept_only_at_town)
+	apply_profile(profile_copy)
+	frappe.clear_cache()
+
+	with pytest.raises(WorkflowLevelError):
+		act(dispute, "Accept", people.staff_a1)  # Village Staff now has to stand at the town level
+
+
+def test_the_shipped_workflows_are_what_the_site_runs(tmp_path):
+	"""Applying the shipped profile files again changes nothing on a site that has them."""
+	summary = apply_profile(write_case_profile(tmp_path))
+	assert summary["inserted"] == 0 and summary["updated"] == 0, summary["changes"]
+	workflows = {
+		frappe.db.get_value("Workflow", {"document_type": doctype, "is_active": 1})
+		for doctype in CASE_DOCTYPES
+	}
+	assert workflows == {
+		"Dispute Mediation",
+		"Petition Handling",
+		"Service Request Handling",
+		"Grid Event Handling",
+		"Risk Assessment Approval",
+		"Emergency Response",
+	}
