@@ -1,0 +1,117 @@
+"""Assignment: who in the handling unit works a case (`assigned_to`), by the unit's assignment method.
+
+- Round Robin: the unit's active members ("Takes New Cases") in table order, starting after the
+  member assigned last; the pointer is kept in `Handling Unit.last_assigned_user` (row locked, so
+  two intakes at once do not pick the same person).
+- Least Loaded: the active member with the fewest open cases (not closed, not withdrawn) across all
+  case types, counted in SQL; ties go to the member listed first.
+- Manual: nobody is picked; a person of another unit is taken off the case.
+Disabled users are never picked.
+"""
+
+import frappe
+from frappe.query_builder.functions import Count
+
+from xinqu_governance.cases.case_types import case_doctypes, is_case_doctype
+
+ROUND_ROBIN = "Round Robin"
+LEAST_LOADED = "Least Loaded"
+MANUAL = "Manual"
+
+
+def assign_new_case(doc, method=None):
+	"""doc_events `validate` (every DocType), after routing: assign a new case, or a case whose unit
+	changed to a unit its assignee is not a member of."""
+	if not is_case_doctype(doc.doctype) or not doc.get("handling_unit"):
+		return
+	if doc.is_new():
+		if not doc.get("assigned_to"):
+			assign(doc)
+	elif doc.has_value_changed("handling_unit") and doc.get("assigned_to") not in active_members(
+		doc.handling_unit
+	):
+		assign(doc)
+
+
+def assign(doc) -> str | None:
+	"""Set `doc.assigned_to` from the handling unit's members; returns the user (or None)."""
+	unit = doc.get("handling_unit")
+	if not unit:
+		doc.assigned_to = None
+		return None
+
+	members = active_members(unit)
+	method = frappe.db.get_value("Handling Unit", unit, "assignment_method") or ROUND_ROBIN
+	if method == MANUAL or not members:
+		if doc.get("assigned_to") not in members:
+			doc.assigned_to = None
+		return doc.get("assigned_to")
+
+	user = least_loaded_member(members) if method == LEAST_LOADED else next_in_rotation(unit, members)
+	doc.assigned_to = user
+	return user
+
+
+def active_members(unit: str) -> list[str]:
+	"""Enabled users who take new cases in the unit, in table order."""
+	member = frappe.qb.DocType("Handling Unit Member")
+	user = frappe.qb.DocType("User")
+	return (
+		frappe.qb.from_(member)
+		.join(user)
+		.on(user.name == member.user)
+		.select(member.user)
+		.where(
+			(member.parent == unit)
+			& (member.parenttype == "Handling Unit")
+			& (member.active == 1)
+			& (user.enabled == 1)
+		)
+		.orderby(member.idx)
+		.run(pluck=True)
+	)
+
+
+def supervisors_of(unit: str | None) -> list[str]:
+	if not unit:
+		return []
+	return frappe.get_all(
+		"Handling Unit Member",
+		filters={"parent": unit, "parenttype": "Handling Unit", "is_supervisor": 1},
+		order_by="idx asc",
+		pluck="user",
+	)
+
+
+def next_in_rotation(unit: str, members: list[str]) -> str:
+	last = frappe.db.get_value("Handling Unit", unit, "last_assigned_user", for_update=True)
+	position = members.index(last) + 1 if last in members else 0
+	user = members[position % len(members)]
+	frappe.db.set_value("Handling Unit", unit, "last_assigned_user", user, update_modified=False)
+	return user
+
+
+def least_loaded_member(members: list[str]) -> str:
+	if len(members) == 1:
+		return members[0]
+	load = open_case_counts(members)
+	return min(members, key=lambda user: (load.get(user, 0), members.index(user)))
+
+
+def open_case_counts(users: list[str]) -> dict[str, int]:
+	"""Open cases (not closed, not withdrawn) assigned to each of `users`, across all case types."""
+	counts: dict[str, int] = {}
+	if not users:
+		return counts
+	for doctype in case_doctypes():
+		case = frappe.qb.DocType(doctype)
+		rows = (
+			frappe.qb.from_(case)
+			.select(case.assigned_to, Count("*").as_("open_cases"))
+			.where(case.assigned_to.isin(users) & case.closed_on.isnull() & (case.is_withdrawn == 0))
+			.groupby(case.assigned_to)
+			.run()
+		)
+		for user, open_cases in rows:
+			counts[user] = counts.get(user, 0) + open_cases
+	return counts

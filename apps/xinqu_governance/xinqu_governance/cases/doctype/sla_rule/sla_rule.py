@@ -1,0 +1,47 @@
+# Copyright (c) 2026, Xinqu Governance Contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+
+from xinqu_governance.cases.case_types import is_case_doctype, level_rank
+
+
+class SLARule(Document):
+	def validate(self):
+		self.validate_case_doctype()
+		self.validate_escalation_level()
+
+	def validate_case_doctype(self):
+		if not is_case_doctype(self.case_doctype):
+			frappe.throw(
+				_(
+					"{0} is not a case type: it needs the case fields (jurisdiction, resolution_due, …)."
+				).format(_(self.case_doctype)),
+				title=_("Not a Case Type"),
+			)
+
+	def validate_escalation_level(self):
+		if (
+			self.escalate_to_level
+			and self.handling_level
+			and level_rank(self.escalate_to_level) <= level_rank(self.handling_level)
+		):
+			frappe.throw(
+				_("A case at level {0} can only be escalated to a higher level, not to {1}.").format(
+					_(self.handling_level), _(self.escalate_to_level)
+				),
+				title=_("Invalid Escalation Level"),
+			)
+
+
+@frappe.whitelist()
+@frappe.validate_and_sanitize_search_inputs
+def case_doctype_query(doctype, txt, searchfield, start, page_len, filters):
+	"""Link search for Case Type fields: only the case DocTypes."""
+	from xinqu_governance.cases.case_types import case_doctypes
+
+	txt = (txt or "").lower()
+	names = [name for name in case_doctypes() if txt in name.lower() or txt in _(name).lower()]
+	return [[name] for name in names[start : start + page_len]]

@@ -1,0 +1,190 @@
+# Copyright (c) 2026, Xinqu Governance Contributors
+# For license information, please see license.txt
+
+"""Overdue Queue: the open cases under a jurisdiction (a town, usually) that are Overdue or Due Soon,
+across case types, most urgent first — one page of them.
+
+Permission: the user must be able to read the chosen jurisdiction node (User Permissions on
+Jurisdiction reach a node's descendants, so every case under a readable node is in the user's
+scope) and each case type listed (role permission). Queries through `frappe.qb`, per case type and
+status (Overdue, then Due Soon): status, open and territory conditions, ordered by `resolution_due`
+with a limit, served by the (sla_status, resolution_due) index that `case_types.ensure_case_indexes`
+keeps on every case DocType; the pages are merged by deadline.
+"""
+
+import frappe
+from frappe import _
+from frappe.utils import cint, flt, get_datetime, time_diff_in_hours
+
+from xinqu_governance.cases import sla
+from xinqu_governance.cases.case_types import case_doctypes
+
+DEFAULT_PAGE_LENGTH = 100
+MAX_PAGE_LENGTH = 500
+QUEUE_STATUSES = (sla.OVERDUE, sla.DUE_SOON)
+
+
+def execute(filters=None):
+	filters = frappe._dict(filters or {})
+	return get_columns(), get_data(filters)
+
+
+def get_columns() -> list[dict]:
+	return [
+		{
+			"fieldname": "case_type",
+			"label": _("Case Type"),
+			"fieldtype": "Link",
+			"options": "DocType",
+			"width": 120,
+		},
+		{
+			"fieldname": "case",
+			"label": _("Case"),
+			"fieldtype": "Dynamic Link",
+			"options": "case_type",
+			"width": 150,
+		},
+		{"fieldname": "subject", "label": _("Subject"), "fieldtype": "Data", "width": 200},
+		{"fieldname": "sla_status", "label": _("SLA Status"), "fieldtype": "Data", "width": 90},
+		{"fieldname": "resolution_due", "label": _("Resolution Due"), "fieldtype": "Datetime", "width": 150},
+		{
+			"fieldname": "hours_overdue",
+			"label": _("Hours Overdue"),
+			"fieldtype": "Float",
+			"precision": 1,
+			"width": 100,
+		},
+		{
+			"fieldname": "jurisdiction",
+			"label": _("Jurisdiction"),
+			"fieldtype": "Link",
+			"options": "Jurisdiction",
+			"width": 150,
+		},
+		{
+			"fieldname": "category",
+			"label": _("Category"),
+			"fieldtype": "Link",
+			"options": "Case Category",
+			"width": 120,
+		},
+		{
+			"fieldname": "workflow_state",
+			"label": _("Workflow State"),
+			"fieldtype": "Link",
+			"options": "Workflow State",
+			"width": 130,
+		},
+		{"fieldname": "handling_level", "label": _("Handling Level"), "fieldtype": "Data", "width": 90},
+		{
+			"fieldname": "handling_unit",
+			"label": _("Handling Unit"),
+			"fieldtype": "Link",
+			"options": "Handling Unit",
+			"width": 160,
+		},
+		{
+			"fieldname": "assigned_to",
+			"label": _("Assigned To"),
+			"fieldtype": "Link",
+			"options": "User",
+			"width": 150,
+		},
+		{"fieldname": "escalation_count", "label": _("Escalations"), "fieldtype": "Int", "width": 80},
+	]
+
+
+def get_data(filters) -> list[dict]:
+	node = filters.get("jurisdiction")
+	if not node:
+		frappe.throw(_("Choose a jurisdiction."), title=_("Missing Filter"))
+	check_jurisdiction_permission(node)
+
+	statuses = [filters.sla_status] if filters.get("sla_status") in QUEUE_STATUSES else list(QUEUE_STATUSES)
+	page_length = min(cint(filters.get("page_length")) or DEFAULT_PAGE_LENGTH, MAX_PAGE_LENGTH)
+	moment = sla.now()
+	nodes = territory_of(node)
+
+	rows = []
+	for doctype in queue_doctypes(filters.get("case_type")):
+		# Overdue deadlines all lie before Due Soon ones: a page per status, most urgent first, each an
+		# equality on sla_status ordered by resolution_due (the composite index, no sort)
+		for status in statuses:
+			wanted = page_length - sum(1 for row in rows if row.case_type == doctype)
+			if wanted <= 0:
+				break
+			rows.extend(queue_page(doctype, nodes, status, filters.get("handling_unit"), wanted))
+	rows.sort(key=lambda row: get_datetime(row.resolution_due))
+	rows = rows[:page_length]
+	for row in rows:
+		row.hours_overdue = flt(time_diff_in_hours(moment, row.resolution_due), 1)
+		row.sla_status = _(row.sla_status)
+	return rows
+
+
+def check_jurisdiction_permission(node: str) -> None:
+	doc = frappe.get_doc("Jurisdiction", node)
+	if not frappe.has_permission("Jurisdiction", "read", doc=doc):
+		frappe.throw(
+			_("You cannot see the cases of {0}.").format(node),
+			frappe.PermissionError,
+			title=_("Not Permitted"),
+		)
+
+
+def territory_of(node: str) -> list[str]:
+	"""The node and every node below it."""
+	bounds = frappe.db.get_value("Jurisdiction", node, ["lft", "rgt"])
+	jurisdiction = frappe.qb.DocType("Jurisdiction")
+	return (
+		frappe.qb.from_(jurisdiction)
+		.select(jurisdiction.name)
+		.where((jurisdiction.lft >= bounds[0]) & (jurisdiction.rgt <= bounds[1]))
+		.run(pluck=True)
+	)
+
+
+def queue_doctypes(case_type: str | None) -> list[str]:
+	doctypes = case_doctypes()
+	if case_type:
+		if case_type not in doctypes:
+			frappe.throw(_("{0} is not a case type.").format(_(case_type)), title=_("Not a Case Type"))
+		doctypes = [case_type]
+	return [doctype for doctype in doctypes if frappe.has_permission(doctype, "read")]
+
+
+def queue_page(doctype: str, nodes: list[str], status: str, handling_unit, page_length: int):
+	case = frappe.qb.DocType(doctype)
+	has_subject = frappe.get_meta(doctype).has_field("subject")
+	condition = (
+		(case.sla_status == status)
+		& case.jurisdiction.isin(nodes)
+		& case.closed_on.isnull()
+		& (case.is_withdrawn == 0)
+	)
+	if handling_unit:
+		condition &= case.handling_unit == handling_unit
+	rows = (
+		frappe.qb.from_(case)
+		.select(
+			case.name.as_("case"),
+			(case.subject if has_subject else case.name).as_("subject"),
+			case.sla_status,
+			case.resolution_due,
+			case.jurisdiction,
+			case.category,
+			case.workflow_state,
+			case.handling_level,
+			case.handling_unit,
+			case.assigned_to,
+			case.escalation_count,
+		)
+		.where(condition)
+		.orderby(case.resolution_due)
+		.limit(page_length)
+		.run(as_dict=True)
+	)
+	for row in rows:
+		row.case_type = doctype
+	return rows
