@@ -1,0 +1,2 @@
+"""Pages we serve ourselves (no framework JS/CSS bundles): the residents' portal (/petition,
+/petition/track) and the grid workers' mobile page (/grid)."""
