@@ -42,6 +42,27 @@ def _as_administrator():
 	frappe.local.message_log = []
 
 
+def _runtime_process(*args: str, log_name: str) -> subprocess.Popen:
+	log = open(SITE_DIR / "logs" / log_name, "w")
+	return subprocess.Popen(
+		[sys.executable, "-m", "xinqu_runtime", "--site-dir", str(SITE_DIR), *args],
+		stdout=log,
+		stderr=subprocess.STDOUT,
+		env={**os.environ, "XQ_SITE_DIR": str(SITE_DIR)},
+	)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def background_worker():
+	"""A background worker drains the test site's queues while the tests run, as on a real
+	bench (otherwise jobs the framework enqueues, e.g. on user creation, pile up until Frappe
+	refuses new ones with QueueOverloaded)."""
+	proc = _runtime_process("worker", log_name="worker.log")
+	yield proc
+	proc.terminate()
+	proc.wait(10)
+
+
 def _free_port() -> int:
 	with socket.socket() as s:
 		s.bind(("127.0.0.1", 0))
@@ -52,14 +73,7 @@ def _free_port() -> int:
 def live_server():
 	"""Base URL of a real HTTP server (the runtime's `serve`) on the test site."""
 	port = _free_port()
-	log = open(SITE_DIR / "logs" / "live_server.log", "w")
-	env = {**os.environ, "XQ_SITE_DIR": str(SITE_DIR)}
-	proc = subprocess.Popen(
-		[sys.executable, "-m", "xinqu_runtime", "--site-dir", str(SITE_DIR), "serve", "--port", str(port)],
-		stdout=log,
-		stderr=subprocess.STDOUT,
-		env=env,
-	)
+	proc = _runtime_process("serve", "--port", str(port), log_name="live_server.log")
 	url = f"http://127.0.0.1:{port}"
 	for _ in range(120):
 		try:
@@ -69,11 +83,10 @@ def live_server():
 			time.sleep(0.5)
 	else:
 		proc.kill()
-		raise RuntimeError(f"live server did not start: see {log.name}")
+		raise RuntimeError(f"live server did not start: see {SITE_DIR / 'logs' / 'live_server.log'}")
 	yield url
 	proc.terminate()
 	proc.wait(10)
-	log.close()
 
 
 def login(url: str, user: str, password: str) -> requests.Session:

@@ -58,3 +58,26 @@ def test_site_language_gives_chinese_labels():
 		assert frappe._("Jurisdiction") != "Jurisdiction"
 	finally:
 		frappe.local.lang = "en"
+
+
+MESSAGE = r'(?<![\w.])_{1,2}\(\s*"((?:[^"\\]|\\.)*)"\s*[,)]'
+MESSAGE_SINGLE = r"(?<![\w.])_{1,2}\(\s*'((?:[^'\\]|\\.)*)'\s*[,)]"
+
+
+def translatable_literals():
+	"""Literal strings passed to _() / __() in the app's Python, JS and Jinja sources."""
+	import re
+
+	for path in sorted(APP.rglob("*")):
+		if path.suffix not in {".py", ".js", ".html"} or "tests" in path.parts or path.name.startswith("test_"):
+			continue
+		text = path.read_text(encoding="utf-8")
+		for pattern in (MESSAGE, MESSAGE_SINGLE):
+			for match in re.finditer(pattern, text):
+				yield path.relative_to(APP), match.group(1).replace('\\"', '"').replace("\\'", "'")
+
+
+def test_every_message_is_translated():
+	catalog = zh_catalog()
+	missing = sorted({f"{where}: {text}" for where, text in translatable_literals() if not catalog.get(text)})
+	assert missing == [], "\n".join(missing)

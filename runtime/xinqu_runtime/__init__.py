@@ -21,12 +21,13 @@ def activate() -> None:
 	alias.install()
 	import frappe
 
-	from . import apps, jinja, printing, shims, siteinfo
+	from . import apps, headers, jinja, printing, shims, siteinfo
 
 	apps.apply(frappe)
 	shims.apply(frappe)
 	shims.install_commands_module(frappe)
 	siteinfo.apply(frappe)
 	jinja.apply(frappe)
+	headers.apply(frappe)
 	printing.apply(frappe)
 	_activated = True

@@ -22,8 +22,63 @@ after_install = "xinqu_governance.install.after_install"
 # ---------------
 
 scheduler_events = {
+	"cron": {
+		# SLA: mark due-soon / overdue cases and escalate (or warn on) each breach once
+		"*/5 * * * *": ["xinqu_governance.cases.escalation.run_sla_job"],
+	},
 	"daily": [
 		"xinqu_governance.governance.access.expire_assignments",
+		"xinqu_governance.cases.supervision.record_breached_supervisions",
+		# safety net: counts are kept true on every change; this repairs writes made around them
+		"xinqu_governance.registry.grids.recount_all_grids",
+	],
+}
+
+# Document Events
+# ---------------
+# Routing, assignment, SLA deadlines and early warnings act on every case DocType (the DocTypes
+# of module Cases with the contract field `resolution_due`, read from data by `cases.case_types`),
+# so they hang on "*" and return at once for any other DocType.
+
+doc_events = {
+	"*": {
+		"validate": [
+			"xinqu_governance.cases.routing.route_case",
+			"xinqu_governance.cases.assignment.assign_new_case",
+			"xinqu_governance.cases.sla.apply_sla",
+		],
+		"on_update": "xinqu_governance.cases.early_warning.check_case",
+	},
+	"DocType": {"on_update": "xinqu_governance.cases.case_types.clear_case_doctypes_cache"},
+	"Custom Field": {"on_update": "xinqu_governance.cases.case_types.clear_case_doctypes_cache"},
+}
+
+# composite indexes of the case tables (SLA queue, assignment load)
+after_migrate = ["xinqu_governance.cases.case_types.ensure_case_indexes"]
+
+# Jinja
+# -----
+# Methods the district's print formats (profile `print_formats/`) call, listed one by one so that
+# nothing else of the module lands in the Jinja namespace.
+
+jinja = {
+	"methods": [
+		f"xinqu_governance.printing.jinja_methods.{name}"
+		for name in (
+			"xq_ancestor",
+			"xq_case_summary",
+			"xq_cn_date",
+			"xq_coverage_label",
+			"xq_date",
+			"xq_datetime",
+			"xq_dwelling_address",
+			"xq_grid_households",
+			"xq_grid_team",
+			"xq_household_members",
+			"xq_mediation_committee",
+			"xq_person",
+			"xq_user_name",
+		)
 	],
 }
 
