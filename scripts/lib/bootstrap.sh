@@ -71,10 +71,12 @@ ensure_venv() {
 		log "creating virtualenv .venv"
 		"$(find_python)" -m venv "$VENV"
 	fi
-	log "installing Python packages (monoframe, the app, test tools)"
-	"$PY" -m pip install -q --upgrade pip >/dev/null
-	"$PY" -m pip install -q -r "$REPO/runtime/requirements.txt"
-	"$PY" -m pip install -q -e "$REPO/apps/xinqu_governance"
+	log "installing Python packages (monoframe, the app, test tools); log: .venv/pip.log"
+	{
+		"$PY" -m pip install -q --upgrade pip &&
+			"$PY" -m pip install -q -r "$REPO/runtime/requirements.txt" &&
+			"$PY" -m pip install -q -e "$REPO/apps/xinqu_governance"
+	} >"$VENV/pip.log" 2>&1 || { tail -30 "$VENV/pip.log"; exit 1; }
 	# the runtime is importable as `xinqu_runtime` from the repo, not installed into apps/
 	echo "$REPO/runtime" > "$("$PY" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/xinqu_runtime.pth"
 	echo "$want" > "$stamp"
