@@ -292,10 +292,20 @@ def test_rows_of_other_towns_are_refused_for_a_village_user(world):
 	assert result["households_created"] == 1
 
 
-def test_whitelisted_import_of_an_uploaded_file(world):
+@pytest.mark.parametrize("kind", ["csv", "gb18030.csv", "xlsx"])
+def test_whitelisted_import_of_an_uploaded_file(world, kind):
+	"""The uploaded file is read as bytes: newer Frappe decodes a File's text content, trying
+	windows-1250 after UTF-8, which turns a GB18030 csv (as Excel saves it in China) into mojibake."""
 	rows, code, _ids = mixed_rows(world)
+	if kind == "xlsx":
+		content = to_xlsx(rows)
+	elif kind == "gb18030.csv":
+		content = to_csv(rows).decode("utf-8-sig").encode("gb18030")
+	else:
+		content = to_csv(rows)
+	extension = kind.rsplit(".", 1)[-1]
 	file = frappe.get_doc(
-		{"doctype": "File", "file_name": f"hh-{code}.csv", "content": to_csv(rows), "is_private": 1}
+		{"doctype": "File", "file_name": f"hh-{code}.{extension}", "content": content, "is_private": 1}
 	).insert()
 	try:
 		result = importer.import_registry_file(file.file_url, dry_run=1)

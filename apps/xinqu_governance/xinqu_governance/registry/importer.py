@@ -1028,4 +1028,8 @@ def import_registry_file(file_url: str, dry_run: int = 0) -> dict:
 		frappe.has_permission(doctype, "write", throw=True)
 	file = frappe.get_doc("File", {"file_url": file_url})
 	file.check_permission("read")
-	return import_content(file.get_content(), file.file_name, dry_run=bool(int(dry_run or 0)))
+	# the raw bytes: File.get_content() decodes text on newer Frappe (UTF-8, then windows-1250), which
+	# garbles a GB18030 csv; read_table picks the encoding itself
+	with open(file.get_full_path(), "rb") as f:
+		content = f.read()
+	return import_content(content, file.file_name, dry_run=bool(int(dry_run or 0)))
