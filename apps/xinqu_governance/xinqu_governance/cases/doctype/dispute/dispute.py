@@ -5,16 +5,14 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from xinqu_governance.cases.doctype.stability_risk_assessment.stability_risk_assessment import (
-	require_risk_assessment,
-)
-from xinqu_governance.cases.workflow_guard import MAJOR_CASE_BANDS, CaseWorkflowMixin, people_band
+from xinqu_governance.cases.major_case import MajorCaseMixin
+from xinqu_governance.cases.workflow_guard import CaseWorkflowMixin
 from xinqu_governance.registry import citizen_id
 
 AGREEMENT_OUTCOMES = ("Agreement", "Partial Agreement")
 
 
-class Dispute(CaseWorkflowMixin, Document):
+class Dispute(MajorCaseMixin, CaseWorkflowMixin, Document):
 	"""矛盾纠纷: found, accepted at the lowest level, mediated and escalated village → town → district →
 	county, closed with an outcome and every party's satisfaction."""
 
@@ -76,12 +74,6 @@ class Dispute(CaseWorkflowMixin, Document):
 		for row in self.parties:
 			validate_party_identity(row, _("Parties"))
 
-	def set_people_band(self):
-		"""Band of the people involved; more than 100 people make a major case (重大案件)."""
-		self.people_band = people_band(self.people_involved)
-		if self.people_band in MAJOR_CASE_BANDS:
-			self.is_major_case = 1
-
 	def validate_closing(self):
 		"""A dispute is closed with its outcome, the agreement reached and every party's satisfaction;
 		a major case also with an approved stability risk assessment."""
@@ -106,8 +98,7 @@ class Dispute(CaseWorkflowMixin, Document):
 				),
 				title=_("Missing Satisfaction"),
 			)
-		if self.is_major_case:
-			self.risk_assessment = require_risk_assessment(self.doctype, self.name)
+		self.require_risk_assessment_if_major()
 
 
 def validate_party_identity(row, table_label: str) -> None:

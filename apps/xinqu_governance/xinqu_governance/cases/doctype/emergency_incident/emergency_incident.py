@@ -5,13 +5,11 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from xinqu_governance.cases.doctype.stability_risk_assessment.stability_risk_assessment import (
-	require_risk_assessment,
-)
-from xinqu_governance.cases.workflow_guard import MAJOR_CASE_BANDS, CaseWorkflowMixin, people_band
+from xinqu_governance.cases.major_case import MajorCaseMixin
+from xinqu_governance.cases.workflow_guard import CaseWorkflowMixin
 
 
-class EmergencyIncident(CaseWorkflowMixin, Document):
+class EmergencyIncident(MajorCaseMixin, CaseWorkflowMixin, Document):
 	"""突发事件 (Guiding Opinions §19): group or mass, ethnic-religious, public-security … incidents, with
 	their contingency plan and a response log; a major one is closed only with an approved stability
 	risk assessment of its aftermath."""
@@ -72,11 +70,6 @@ class EmergencyIncident(CaseWorkflowMixin, Document):
 		self.validate_case_workflow()
 		self.validate_closing()
 
-	def set_people_band(self):
-		self.people_band = people_band(self.people_involved)
-		if self.people_band in MAJOR_CASE_BANDS:
-			self.is_major_case = 1
-
 	def validate_closing(self):
 		if not self.entering_closing_state() or self.is_withdrawn:
 			return
@@ -84,8 +77,7 @@ class EmergencyIncident(CaseWorkflowMixin, Document):
 			frappe.throw(
 				_("Log the response to the incident before closing it."), title=_("Missing Response Log")
 			)
-		if self.is_major_case:
-			self.risk_assessment = require_risk_assessment(self.doctype, self.name)
+		self.require_risk_assessment_if_major()
 
 
 def on_doctype_update():
