@@ -127,16 +127,17 @@ def recount_housing(compounds) -> None:
 		building_households[building] += n
 		compound_households[compound] += n
 
-	for name, current in (
-		frappe.qb.from_(U).select(U.name, U.household_count).where(U.compound.isin(compounds)).run()
-	):
-		if (current or 0) != unit_households[name]:
-			frappe.qb.update(U).set(U.household_count, unit_households[name]).where(U.name == name).run()
-	for name, current in (
-		frappe.qb.from_(B).select(B.name, B.household_count).where(B.compound.isin(compounds)).run()
-	):
-		if (current or 0) != building_households[name]:
-			frappe.qb.update(B).set(B.household_count, building_households[name]).where(B.name == name).run()
+	for table, households in ((U, unit_households), (B, building_households)):
+		for name, current in (
+			frappe.qb.from_(table)
+			.select(table.name, table.household_count)
+			.where(table.compound.isin(compounds))
+			.run()
+		):
+			if (current or 0) != households[name]:
+				frappe.qb.update(table).set(table.household_count, households[name]).where(
+					table.name == name
+				).run()
 
 	buildings = dict(
 		frappe.qb.from_(B)
