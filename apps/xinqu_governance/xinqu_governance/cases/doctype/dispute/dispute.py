@@ -8,6 +8,7 @@ from frappe.model.document import Document
 from xinqu_governance.cases.major_case import MajorCaseMixin
 from xinqu_governance.cases.workflow_guard import CaseWorkflowMixin
 from xinqu_governance.registry import citizen_id
+from xinqu_governance.registry.utils import ensure_index
 
 AGREEMENT_OUTCOMES = ("Agreement", "Partial Agreement")
 
@@ -126,4 +127,4 @@ def normalized_citizen_id(number: str | None, where: str) -> str | None:
 
 
 def on_doctype_update():
-	frappe.db.add_index("Dispute", ["creation"])
+	ensure_index("Dispute", ["creation"])  # v16 indexes creation itself, v15 does not

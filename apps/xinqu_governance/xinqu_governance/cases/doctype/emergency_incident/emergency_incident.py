@@ -7,6 +7,7 @@ from frappe.model.document import Document
 
 from xinqu_governance.cases.major_case import MajorCaseMixin
 from xinqu_governance.cases.workflow_guard import CaseWorkflowMixin
+from xinqu_governance.registry.utils import ensure_index
 
 
 class EmergencyIncident(MajorCaseMixin, CaseWorkflowMixin, Document):
@@ -81,4 +82,4 @@ class EmergencyIncident(MajorCaseMixin, CaseWorkflowMixin, Document):
 
 
 def on_doctype_update():
-	frappe.db.add_index("Emergency Incident", ["creation"])
+	ensure_index("Emergency Incident", ["creation"])  # v16 indexes creation itself, v15 does not

@@ -6,6 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 
 from xinqu_governance.cases.workflow_guard import CaseWorkflowMixin
+from xinqu_governance.registry.utils import ensure_index
 
 # What a grid event can be triaged into (cases/triage.py); urban-management problems and security
 # leads that need no case of their own are dispatched to the department in the event's own workflow.
@@ -74,5 +75,5 @@ class GridEvent(CaseWorkflowMixin, Document):
 
 
 def on_doctype_update():
-	frappe.db.add_index("Grid Event", ["creation"])
+	ensure_index("Grid Event", ["creation"])  # v16 indexes creation itself, v15 does not
 	frappe.db.add_index("Grid Event", ["triaged_to_doctype", "triaged_to"])

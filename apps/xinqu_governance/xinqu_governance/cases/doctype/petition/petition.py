@@ -10,6 +10,7 @@ from frappe.utils import add_days, cint, get_datetime, getdate, now_datetime
 from xinqu_governance.cases.case_types import handling_level_of_node, level_rank
 from xinqu_governance.cases.doctype.dispute.dispute import normalized_citizen_id
 from xinqu_governance.cases.workflow_guard import CaseWorkflowMixin
+from xinqu_governance.registry.utils import ensure_index
 
 # Regulations on Letters and Visits (信访条例, 2005): acceptance is decided within 15 days of receipt
 # (§22) and the matter answered within 60 days of acceptance (§33).
@@ -202,5 +203,5 @@ def new_acknowledgement_no() -> str:
 
 
 def on_doctype_update():
-	frappe.db.add_index("Petition", ["creation"])
+	ensure_index("Petition", ["creation"])  # v16 indexes creation itself, v15 does not
 	frappe.db.add_index("Petition", ["petitioner"])

@@ -8,6 +8,7 @@ from frappe.utils import cint, getdate
 
 from xinqu_governance.cases.doctype.dispute.dispute import normalized_citizen_id
 from xinqu_governance.cases.workflow_guard import CaseWorkflowMixin
+from xinqu_governance.registry.utils import ensure_index
 
 
 class ServiceRequest(CaseWorkflowMixin, Document):
@@ -94,4 +95,4 @@ class ServiceRequest(CaseWorkflowMixin, Document):
 
 
 def on_doctype_update():
-	frappe.db.add_index("Service Request", ["creation"])
+	ensure_index("Service Request", ["creation"])  # v16 indexes creation itself, v15 does not

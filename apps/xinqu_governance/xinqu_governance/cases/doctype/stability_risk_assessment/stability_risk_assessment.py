@@ -8,6 +8,7 @@ from frappe.utils import cint, now_datetime
 
 from xinqu_governance.cases.case_types import is_case_doctype
 from xinqu_governance.cases.workflow_guard import CaseWorkflowMixin
+from xinqu_governance.registry.utils import ensure_index
 
 
 class RiskAssessmentRequiredError(frappe.ValidationError):
@@ -162,5 +163,5 @@ def require_risk_assessment(subject_type: str, subject_name: str) -> str:
 
 
 def on_doctype_update():
-	frappe.db.add_index("Stability Risk Assessment", ["creation"])
+	ensure_index("Stability Risk Assessment", ["creation"])  # v16 indexes creation itself, v15 does not
 	frappe.db.add_index("Stability Risk Assessment", ["reference_doctype", "reference_name"])

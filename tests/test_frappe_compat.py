@@ -1,0 +1,46 @@
+"""What the app must do the same way on Frappe v15 and v16 (see docs/frappe-compatibility.md)."""
+
+import json
+from pathlib import Path
+
+import frappe
+import pytest
+
+APP = Path(__file__).resolve().parents[1] / "apps" / "xinqu_governance" / "xinqu_governance"
+
+
+def app_doctypes() -> list[dict]:
+	docs = [json.loads(path.read_text()) for path in sorted(APP.glob("*/doctype/*/*.json"))]
+	return [doc for doc in docs if doc.get("doctype") == "DocType"]
+
+
+def indexes_of(doctype: str) -> dict[str, tuple[str, ...]]:
+	rows = frappe.db.sql(f"show index from `tab{doctype}`", as_dict=True)
+	columns: dict[str, list] = {}
+	for row in rows:
+		columns.setdefault(row.Key_name, []).append((row.Seq_in_index, row.Column_name))
+	return {key: tuple(column for _seq, column in sorted(parts)) for key, parts in columns.items()}
+
+
+TABLES = [doc["name"] for doc in app_doctypes() if not doc.get("issingle")]
+
+
+@pytest.mark.parametrize("doctype", TABLES)
+def test_no_index_is_made_twice(doctype):
+	"""v16 indexes `creation` by default and v15 does not: the app adds the index only where it is
+	missing (a second index on the same columns only slows every insert down)."""
+	seen: dict[tuple[str, ...], str] = {}
+	for key, columns in indexes_of(doctype).items():
+		assert columns not in seen, f"{doctype}: {key} repeats {seen[columns]} {columns}"
+		seen[columns] = key
+
+
+LISTED = [doc["name"] for doc in app_doctypes() if not doc.get("issingle") and not doc.get("istable")]
+
+
+@pytest.mark.parametrize("doctype", LISTED)
+def test_the_sort_column_of_every_list_leads_an_index(doctype):
+	"""A list sorted by a column without an index was 22x slower at 200k rows (v15 indexes `modified`
+	by default, v16 `creation`; child tables are read through their parent)."""
+	sort_field = frappe.get_meta(doctype).sort_field
+	assert any(columns[0] == sort_field for columns in indexes_of(doctype).values()), sort_field
