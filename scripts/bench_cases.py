@@ -26,16 +26,12 @@ The figures are printed and written to docs/benchmarks.md (section "Cases: SLA j
 import argparse
 import datetime
 import json
-import os
-import platform
 import random
-import statistics
-import subprocess
 import sys
 import time
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from bench_common import REPO, connect, create_site, machine, mariadb_version, timed
+
 SECTION_START = "<!-- cases benchmark (helper-4): start -->"
 SECTION_END = "<!-- cases benchmark (helper-4): end -->"
 TOWN = "小峡镇"
@@ -51,15 +47,8 @@ OPEN_LEVELS = (("Village", 0.70), ("Town", 0.20), ("District", 0.07), ("County",
 # resolution hours of the district rules per level (fixtures/sla_rule.json), warn-before hours
 DISPUTE_RULES = {"Village": (240, 48), "Town": (360, 72), "District": (480, 72), "County": (720, 120)}
 PETITION_RULE = (1440, 240)
-
-
-def timed(fn, repeat):
-	samples = []
-	for _ in range(repeat):
-		start = time.perf_counter()
-		fn()
-		samples.append((time.perf_counter() - start) * 1000.0)
-	return round(statistics.median(samples), 2), round(min(samples), 2)
+# the standard columns of the rows written set-based, in the order the rows give them
+STANDARD_COLUMNS = ["name", "creation", "modified", "owner", "modified_by", "docstatus", "idx"]
 
 
 def main() -> int:
@@ -88,39 +77,11 @@ def main() -> int:
 	if args.queue_only or args.job_only:
 		args.keep = True
 	if not args.keep or not (site_dir / ".env").exists():
-		print(f"creating a fresh site {site_dir} ...", flush=True)
-		with open(f"{site_dir}.install.log", "w") as log:
-			subprocess.run(
-				[
-					sys.executable,
-					"-m",
-					"xinqu_runtime",
-					"--site-dir",
-					str(site_dir),
-					"new-site",
-					"--db",
-					args.db,
-					"--port",
-					"0",
-					"--force",
-				],
-				check=True,
-				stdout=log,
-				stderr=subprocess.STDOUT,
-				cwd=REPO,
-			)
-	sys.path.insert(0, str(REPO / "runtime"))
-	from xinqu_runtime import site
-
-	frappe = site.connect(site_dir)
+		create_site(site_dir, args.db)
+	frappe = connect(site_dir)
 	frappe.flags.in_test = False
 
-	results = {
-		"machine": f"{os.cpu_count()} cores, "
-		f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
-		f"{platform.platform()}, Python {platform.python_version()}",
-		"mariadb": frappe.db.sql("select version()")[0][0],
-	}
+	results = {"machine": machine(), "mariadb": mariadb_version(frappe)}
 
 	if not args.queue_only:
 		from xinqu_governance.profile import apply_profile
@@ -211,13 +172,7 @@ def insert_cases(frappe, args, results):
 		return justice if doctype == "Dispute" else petition_bureau.get(county_of_town[town])
 
 	common = [
-		"name",
-		"creation",
-		"modified",
-		"owner",
-		"modified_by",
-		"docstatus",
-		"idx",
+		*STANDARD_COLUMNS,
 		"subject",
 		"jurisdiction",
 		"category",
@@ -372,13 +327,7 @@ def insert_cases(frappe, args, results):
 	frappe.db.bulk_insert(
 		"Early Warning",
 		[
-			"name",
-			"creation",
-			"modified",
-			"owner",
-			"modified_by",
-			"docstatus",
-			"idx",
+			*STANDARD_COLUMNS,
 			"rule_type",
 			"level",
 			"status",
@@ -486,8 +435,8 @@ def time_queue(frappe, args, results):
 
 	rows = report()["result"]
 	page = overdue_page()
-	report_ms, report_min = timed(report, args.repeat)
-	page_ms, page_min = timed(overdue_page, args.repeat)
+	report_ms, report_min = (round(ms, 2) for ms in timed(report, args.repeat))
+	page_ms, page_min = (round(ms, 2) for ms in timed(overdue_page, args.repeat))
 	frappe.set_user("Administrator")
 	town_nodes = [TOWN, *frappe.db.get_descendants("Jurisdiction", TOWN)]
 	plan = frappe.db.sql(

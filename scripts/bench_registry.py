@@ -22,30 +22,12 @@ Record the figures in docs/benchmarks.md with the machine.
 import argparse
 import csv
 import json
-import os
-import platform
-import resource
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-
-
-def peak_rss_mib() -> float:
-	return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-
-
-def timed(fn, repeat):
-	samples = []
-	for _ in range(repeat):
-		start = time.perf_counter()
-		fn()
-		samples.append((time.perf_counter() - start) * 1000.0)
-	return statistics.median(samples), min(samples)
+from bench_common import REPO, connect, create_site, machine, mariadb_version, peak_rss_mib, timed
 
 
 def main() -> int:
@@ -64,43 +46,18 @@ def main() -> int:
 	if args.lists_only:
 		args.keep = True
 	if not args.keep or not (site_dir / ".env").exists():
-		print(f"creating a fresh site {site_dir} ...", flush=True)
-		log = open(f"{site_dir}.install.log", "w")
-		subprocess.run(
-			[
-				sys.executable,
-				"-m",
-				"xinqu_runtime",
-				"--site-dir",
-				str(site_dir),
-				"new-site",
-				"--db",
-				args.db,
-				"--port",
-				"0",
-				"--force",
-			],
-			check=False,
-			stdout=log,
-			stderr=subprocess.STDOUT,
-			cwd=REPO,
-		)
-	sys.path.insert(0, str(REPO / "runtime"))
-	from xinqu_runtime import site
-
-	frappe = site.connect(site_dir)
+		create_site(site_dir, args.db)
+	frappe = connect(site_dir)
 	import random
 
 	from xinqu_governance.registry import demo_data, importer
 	from xinqu_governance.registry.grids import apply_grid_proposal
 
 	results = {
-		"machine": f"{os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
-		f"{platform.platform()}, Python {platform.python_version()}",
+		"machine": machine(),
 		"households_requested": args.households,
+		"mariadb": mariadb_version(frappe),
 	}
-	mariadb = frappe.db.sql("select version()")[0][0]
-	results["mariadb"] = mariadb
 
 	if args.lists_only:
 		time_lists(frappe, demo_data.ensure_tree(), args, results)

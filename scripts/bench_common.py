@@ -1,0 +1,74 @@
+"""What the benchmarks (scripts/bench_registry.py, scripts/bench_cases.py) share: a fresh site and the
+connection to it through the dev runtime, the machine they ran on, timings and memory."""
+
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def create_site(site_dir: Path, db: str) -> None:
+	"""A fresh site (``new-site --force``) on the database ``db``; its output in ``<site_dir>.install.log``."""
+	print(f"creating a fresh site {site_dir} ...", flush=True)
+	with open(f"{site_dir}.install.log", "w") as log:
+		subprocess.run(
+			[
+				sys.executable,
+				"-m",
+				"xinqu_runtime",
+				"--site-dir",
+				str(site_dir),
+				"new-site",
+				"--db",
+				db,
+				"--port",
+				"0",
+				"--force",
+			],
+			check=True,
+			stdout=log,
+			stderr=subprocess.STDOUT,
+			cwd=REPO,
+		)
+
+
+def connect(site_dir: Path):
+	"""``frappe``, connected as Administrator to the site in ``site_dir`` (dev runtime)."""
+	sys.path.insert(0, str(REPO / "runtime"))
+	from xinqu_runtime import site
+
+	return site.connect(site_dir)
+
+
+def machine() -> str:
+	"""Cores, memory, OS and Python of this machine, as the benchmark docs quote them."""
+	memory_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+	return (
+		f"{os.cpu_count()} cores, {memory_gib:.0f} GiB, "
+		f"{platform.platform()}, Python {platform.python_version()}"
+	)
+
+
+def mariadb_version(frappe) -> str:
+	return frappe.db.sql("select version()")[0][0]
+
+
+def timed(fn, repeat: int) -> tuple[float, float]:
+	"""(median, min) of ``repeat`` calls of ``fn``, in milliseconds."""
+	samples = []
+	for _ in range(repeat):
+		start = time.perf_counter()
+		fn()
+		samples.append((time.perf_counter() - start) * 1000.0)
+	return statistics.median(samples), min(samples)
+
+
+def peak_rss_mib() -> float:
+	"""The peak resident memory of this process so far (max RSS), in MiB."""
+	return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
