@@ -78,14 +78,7 @@ def connect(site_dir: Path):
 
 def create_database(db_name: str, db_password: str) -> None:
 	"""Create (or recreate) the database and its own user, as `bench new-site` does with root."""
-	import MySQLdb
-
-	root = MySQLdb.connect(
-		host=os.environ.get("DB_HOST", "127.0.0.1"),
-		port=int(os.environ.get("DB_PORT", "3306")),
-		user=os.environ.get("DB_ROOT_USER", "root"),
-		passwd=os.environ.get("DB_ROOT_PASSWORD", ""),
-	)
+	root = root_connection()
 	cur = root.cursor()
 	cur.execute(f"DROP DATABASE IF EXISTS `{db_name}`")
 	cur.execute(f"CREATE DATABASE `{db_name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
@@ -96,6 +89,24 @@ def create_database(db_name: str, db_password: str) -> None:
 	cur.execute("FLUSH PRIVILEGES")
 	root.commit()
 	root.close()
+
+
+def root_connection():
+	"""MariaDB's root: over TCP with DB_ROOT_PASSWORD (empty here), else, as on a fresh Debian
+	install where root authenticates by unix_socket, over the server's socket as the OS root."""
+	import MySQLdb
+
+	user = os.environ.get("DB_ROOT_USER", "root")
+	try:
+		return MySQLdb.connect(
+			host=os.environ.get("DB_HOST", "127.0.0.1"),
+			port=int(os.environ.get("DB_PORT", "3306")),
+			user=user,
+			passwd=os.environ.get("DB_ROOT_PASSWORD", ""),
+		)
+	except MySQLdb.OperationalError:
+		socket = os.environ.get("DB_SOCKET", "/run/mysqld/mysqld.sock")
+		return MySQLdb.connect(unix_socket=socket, user=user)
 
 
 def database_is_installed(site_dir: Path) -> bool:
