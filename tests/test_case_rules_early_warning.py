@@ -184,3 +184,30 @@ def test_a_rule_naming_a_missing_field_is_refused(world):
 		)
 	with pytest.raises(frappe.ValidationError):
 		make_warning_rule(rule_type="People Involved", case_doctype="Dispute", people_field="subject")
+
+
+def test_a_warning_raised_in_between_by_another_save_is_not_raised_again(world, monkeypatch):
+	"""`trigger_key` is unique: when a concurrent save or job inserts the same warning after the
+	existence check, the unique index refuses the second (UniqueValidationError) and nothing else
+	of the save is undone or reported."""
+	from xinqu_governance.cases import early_warning
+
+	case = make_dispute(world.grid_p1)
+	key = f"test:{case.name}:{frappe.generate_hash(length=6)}"
+	first = early_warning.raise_warning(
+		case, rule_type="People Involved", level="Yellow", message="first", trigger_key=key
+	)
+	assert first
+
+	exists = frappe.db.exists
+	monkeypatch.setattr(
+		frappe.db, "exists", lambda dt, *a, **kw: None if dt == "Early Warning" else exists(dt, *a, **kw)
+	)
+	messages = len(frappe.local.message_log)
+	again = early_warning.raise_warning(
+		case, rule_type="People Involved", level="Yellow", message="again", trigger_key=key
+	)
+	assert again is None
+	assert len(frappe.local.message_log) == messages
+	assert frappe.get_all("Early Warning", filters={"trigger_key": key}, pluck="name") == [first]
+	assert frappe.db.exists("Dispute", case.name)

@@ -79,11 +79,15 @@ def raise_warning(
 			"trigger_key": trigger_key,
 		}
 	)
+	messages = len(frappe.local.message_log)
 	frappe.db.savepoint("early_warning")
 	try:
 		warning.insert(ignore_permissions=True)
-	except frappe.DuplicateEntryError:
+	except frappe.UniqueValidationError:
+		# raised in between by a concurrent save or job: `trigger_key` is unique (Frappe reports a
+		# unique index as UniqueValidationError, with a "must be unique" message we drop)
 		frappe.db.rollback(save_point="early_warning")
+		del frappe.local.message_log[messages:]
 		return None
 
 	add_case_entry(
