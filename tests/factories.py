@@ -1,6 +1,7 @@
 """Shared factories of the integration suite: a jurisdiction tree, users holding a role at a node, and
 registry records (compound → building → unit → dwelling, residents, households) with valid citizen
-ID numbers. Everything carries a random tag, so tests never share records.
+ID numbers. Everything carries a random tag, so tests never share records. Also a copy of the
+district profile (tests that apply it take the `clean_site` fixture of tests/frappe_site.py).
 
 Tests that do not commit are cleaned by the rollback after each test (tests/frappe_site.py). Tests
 that commit (the importer commits per chunk; the live server needs committed rows) call
@@ -10,13 +11,18 @@ that commit (the importer commits per chunk; the live server needs committed row
 import datetime
 import itertools
 import random
+import shutil
+from pathlib import Path
 
 import frappe
+from xinqu_governance.profile.reader import PROFILE_FOLDERS
 from xinqu_governance.registry.citizen_id import make_citizen_id
 from xinqu_governance.tests.factories import make_assignment, make_tree, make_user, unique
 
 __all__ = [
+	"REPO",
 	"citizen_ids",
+	"copy_profile",
 	"make_building",
 	"make_compound",
 	"make_household",
@@ -29,6 +35,7 @@ __all__ = [
 ]
 
 PASSWORD = "Xq-test-2015!"
+REPO = Path(__file__).resolve().parents[1]
 
 
 def make_jurisdiction_tree() -> frappe._dict:
@@ -203,3 +210,14 @@ def purge_tree(tree, users=(), commit: bool = True) -> None:
 		frappe.qb.from_(J).delete().where(J.name.isin(nodes)).run()
 	if commit:
 		frappe.db.commit()
+
+
+# ------------------------------------------------------------------ the district profile
+
+
+def copy_profile(target: Path) -> Path:
+	"""A copy of the repository's district profile (its folders and patches/) in ``target``."""
+	for folder in (*PROFILE_FOLDERS, "patches"):
+		if (REPO / folder).exists():
+			shutil.copytree(REPO / folder, target / folder)
+	return target

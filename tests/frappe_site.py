@@ -45,6 +45,16 @@ def _as_administrator():
 	frappe.local.message_log = []
 
 
+@pytest.fixture
+def clean_site():
+	"""For tests that apply the district profile: everything it wrote is rolled back, and the caches
+	that may hold it are cleared."""
+	yield
+	frappe.set_user("Administrator")
+	frappe.db.rollback()
+	frappe.clear_cache()
+
+
 def _runtime_process(*args: str, log_name: str) -> subprocess.Popen:
 	log = open(SITE_DIR / "logs" / log_name, "w")
 	return subprocess.Popen(

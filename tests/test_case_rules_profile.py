@@ -3,8 +3,6 @@ early_warning_rule.json): applied, they drive routing, deadlines and escalation 
 workflows; changed in the JSON and applied again, the behaviour changes with no code change."""
 
 import json
-import shutil
-from pathlib import Path
 
 import frappe
 import pytest
@@ -12,29 +10,18 @@ from frappe.model.workflow import apply_workflow
 from xinqu_governance.cases import sla
 from xinqu_governance.cases.escalation import run_sla_job
 from xinqu_governance.profile import apply_profile
-from xinqu_governance.profile.reader import PROFILE_FOLDERS
 
+from tests.factories import REPO, copy_profile
 from tests.test_case_rules_support import T0, clock, hours
 
-REPO = Path(__file__).resolve().parents[1]
 GRID = "小峡镇幸福村第1网格"
 VILLAGE_STAFF = "villagestaff@xinqu.example"
 
 
 @pytest.fixture
-def district():
+def district(clean_site):
+	"""The district profile applied; rolled back afterwards (clean_site)."""
 	apply_profile(REPO)
-	yield
-	frappe.set_user("Administrator")
-	frappe.db.rollback()
-	frappe.clear_cache()
-
-
-def copy_profile(target: Path) -> Path:
-	for folder in (*PROFILE_FOLDERS, "patches"):
-		if (REPO / folder).exists():
-			shutil.copytree(REPO / folder, target / folder)
-	return target
 
 
 def new_dispute(jurisdiction=GRID, **fields):

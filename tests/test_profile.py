@@ -1,33 +1,13 @@
 """The district profile (fixtures/, workflows/, print_formats/, patches/ at the repository root):
 applying it twice changes nothing, exporting it back reproduces its files, patches run once."""
 
-import shutil
 import textwrap
-from pathlib import Path
 
 import frappe
-import pytest
-
 from xinqu_governance.profile import apply_profile, export_profile
-from xinqu_governance.profile.reader import PROFILE_FOLDERS, read_profile
+from xinqu_governance.profile.reader import read_profile
 
-REPO = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def clean_site():
-	"""Everything the profile wrote is rolled back, and the caches that may hold it are cleared."""
-	yield
-	frappe.set_user("Administrator")
-	frappe.db.rollback()
-	frappe.clear_cache()
-
-
-def copy_profile(target: Path) -> Path:
-	for folder in (*PROFILE_FOLDERS, "patches"):
-		if (REPO / folder).exists():
-			shutil.copytree(REPO / folder, target / folder)
-	return target
+from tests.factories import REPO, copy_profile
 
 
 def count_versions(doctype: str) -> int:
