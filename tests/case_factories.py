@@ -136,8 +136,9 @@ def stage(tree: frappe._dict) -> frappe._dict:
 	return people
 
 
-def make_unit(level: str, jurisdiction: str, members=(), **fields) -> str:
-	"""An active handling unit (Comprehensive Governance unless `department` is given)."""
+def make_unit(level: str, jurisdiction: str, members=(), supervisor: str | None = None, **fields) -> str:
+	"""An active handling unit (Comprehensive Governance unless `department` is given) whose `members`
+	take its cases; `supervisor`, one of them, is its supervisor."""
 	fields.setdefault("department", "Comprehensive Governance")
 	unit_type = {
 		"Village": "Village Service Station",
@@ -154,7 +155,7 @@ def make_unit(level: str, jurisdiction: str, members=(), **fields) -> str:
 				"unit_type": unit_type,
 				"level": level,
 				"jurisdiction": jurisdiction,
-				"members": [{"user": user} for user in members],
+				"members": [{"user": user, "is_supervisor": int(user == supervisor)} for user in members],
 				**fields,
 			}
 		)

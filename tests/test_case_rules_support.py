@@ -20,7 +20,10 @@ from unittest.mock import patch
 import frappe
 from xinqu_governance.cases import sla
 from xinqu_governance.registry.citizen_id import make_citizen_id
-from xinqu_governance.tests.factories import make_assignment, make_jurisdiction, make_user
+from xinqu_governance.tests.factories import make_jurisdiction, make_user
+
+from tests import case_factories
+from tests.factories import make_user_at
 
 T0 = datetime.datetime(2026, 3, 2, 9, 0, 0)  # a Monday morning; the tests' clock starts here
 
@@ -39,28 +42,17 @@ def hours(n: float) -> datetime.timedelta:
 def make_unit(
 	name, level, jurisdiction, *, department=None, members=1, method="Round Robin", prefix="xq-unit"
 ):
+	"""The unit `name` with `members` new users taking its cases, the first its supervisor."""
 	users = [make_user(prefix) for _ in range(members)]
-	unit = frappe.get_doc(
-		{
-			"doctype": "Handling Unit",
-			"unit_name": name,
-			"unit_type": {
-				"Village": "Village Service Station",
-				"Town": "Town Centre",
-				"District": "District Centre",
-				"County": "County Department",
-				"City": "City Leading Group",
-			}[level],
-			"level": level,
-			"jurisdiction": jurisdiction,
-			"department": department,
-			"assignment_method": method,
-			"members": [
-				{"user": user, "is_supervisor": int(i == 0), "active": 1} for i, user in enumerate(users)
-			],
-		}
-	).insert(ignore_permissions=True)
-	return unit.name
+	return case_factories.make_unit(
+		level,
+		jurisdiction,
+		users,
+		supervisor=users[0] if users else None,
+		unit_name=name,
+		department=department,
+		assignment_method=method,
+	)
 
 
 def make_category(name: str, used_for: str = "All") -> str:
@@ -172,36 +164,28 @@ def make_routing_rule(territory, handling_level, *, assisting=(), **fields) -> s
 
 def make_dispute(jurisdiction, *, parties=(), **fields):
 	"""A dispute reported now by the tests' clock (unless `reported_on` is given)."""
-	doc = frappe.get_doc(
-		{
-			"doctype": "Dispute",
-			"reported_on": fields.pop("reported_on", None) or sla.now(),
-			"subject": fields.pop("subject", "邻里纠纷"),
-			"how_found": "Visit",
-			"jurisdiction": jurisdiction,
-			"parties": [
-				{"party_name": f"当事人{i}", "citizen_id": number} for i, number in enumerate(parties)
-			],
-			**fields,
-		}
-	)
-	return doc.insert(ignore_permissions=True)
+	values = {
+		"subject": "邻里纠纷",
+		"how_found": "Visit",
+		"parties": [{"party_name": f"当事人{i}", "citizen_id": number} for i, number in enumerate(parties)],
+		**fields,
+		"reported_on": fields.get("reported_on") or sla.now(),
+	}
+	return case_factories.make_case("Dispute", jurisdiction, **values)
 
 
 def make_petition(jurisdiction, *, id_number=None, **fields):
-	return frappe.get_doc(
-		{
-			"doctype": "Petition",
-			"reported_on": fields.pop("reported_on", None) or sla.now(),
-			"subject": fields.pop("subject", "来访反映问题"),
-			"channel": "Visit",
-			"content": "反映拆迁安置问题",
-			"petitioner_name": "信访人",
-			"petitioner_id_number": id_number,
-			"jurisdiction": jurisdiction,
-			**fields,
-		}
-	).insert(ignore_permissions=True)
+	"""A petition received now by the tests' clock (unless `reported_on` is given)."""
+	values = {
+		"subject": "来访反映问题",
+		"channel": "Visit",
+		"content": "反映拆迁安置问题",
+		"petitioner_name": "信访人",
+		"petitioner_id_number": id_number,
+		**fields,
+		"reported_on": fields.get("reported_on") or sla.now(),
+	}
+	return case_factories.make_case("Petition", jurisdiction, **values)
 
 
 def citizen_number(sequence: int) -> str:
@@ -211,6 +195,5 @@ def citizen_number(sequence: int) -> str:
 
 
 def make_officer(role: str, node: str) -> str:
-	user = make_user("xq-officer", roles=(role,))
-	make_assignment(user, role, node)
-	return user
+	"""A user holding `role` at `node` (no password: the case-rule tests do not log in)."""
+	return make_user_at(role, node, password=None, prefix="xq-officer")
