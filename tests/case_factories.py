@@ -43,6 +43,7 @@ __all__ = [
 	"CASE_DOCTYPES",
 	"PASSWORD",
 	"act",
+	"approved_assessment_of",
 	"as_user",
 	"case_profile",
 	"make_case",
@@ -192,6 +193,22 @@ def act(doc, action: str, user: str):
 	with as_user(user):
 		apply_workflow(frappe.get_doc(doc.doctype, doc.name), action)
 	return frappe.get_doc(doc.doctype, doc.name)
+
+
+def approved_assessment_of(case, people: frappe._dict, risk_level: str, measure: str):
+	"""A stability risk assessment of the major `case` (at its jurisdiction, one measure), submitted by
+	the town officer of `people` (see `stage`) and approved by its county officer."""
+	assessment = make_case(
+		"Stability Risk Assessment",
+		case.jurisdiction,
+		subject_type="Major Case",
+		reference_doctype=case.doctype,
+		reference_name=case.name,
+		risk_level=risk_level,
+		measures=[{"risk_level": risk_level, "measure": measure}],
+	)
+	assessment = act(assessment, "Submit for Review", people.officer_a)
+	return act(assessment, "Approve", people.county_officer)
 
 
 def purge_cases(tree, commit: bool = True) -> None:

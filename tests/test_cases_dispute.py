@@ -9,7 +9,16 @@ from xinqu_governance.cases.doctype.stability_risk_assessment.stability_risk_ass
 )
 from xinqu_governance.cases.workflow_guard import WorkflowLevelError
 
-from tests.case_factories import act, as_user, case_profile, make_case, make_resident, new_tree, stage
+from tests.case_factories import (
+	act,
+	approved_assessment_of,
+	as_user,
+	case_profile,
+	make_case,
+	make_resident,
+	new_tree,
+	stage,
+)
 
 pytestmark = pytest.mark.usefixtures("case_profile")
 
@@ -229,17 +238,7 @@ def test_a_major_dispute_closes_only_with_an_approved_risk_assessment(people):
 	with pytest.raises(RiskAssessmentRequiredError):
 		act(dispute, "Close Case", people.staff_a1)
 
-	assessment = make_case(
-		"Stability Risk Assessment",
-		people.village_a1,
-		subject_type="Major Case",
-		reference_doctype="Dispute",
-		reference_name=dispute.name,
-		risk_level="Medium",
-		measures=[{"risk_level": "Medium", "measure": "包案领导逐户走访，落实安置政策解释"}],
-	)
-	assessment = act(assessment, "Submit for Review", people.officer_a)
-	assessment = act(assessment, "Approve", people.county_officer)
+	assessment = approved_assessment_of(dispute, people, "Medium", "包案领导逐户走访，落实安置政策解释")
 	assert assessment.is_approved
 
 	dispute = act(dispute, "Close Case", people.staff_a1)

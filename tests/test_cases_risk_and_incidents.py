@@ -8,7 +8,15 @@ from xinqu_governance.cases.doctype.stability_risk_assessment.stability_risk_ass
 	require_risk_assessment,
 )
 
-from tests.case_factories import act, as_user, case_profile, make_case, new_tree, stage
+from tests.case_factories import (
+	act,
+	approved_assessment_of,
+	as_user,
+	case_profile,
+	make_case,
+	new_tree,
+	stage,
+)
 
 pytestmark = pytest.mark.usefixtures("case_profile")
 
@@ -180,18 +188,8 @@ def test_a_major_incident_closes_only_with_an_approved_assessment(people):
 	with pytest.raises(RiskAssessmentRequiredError):
 		act(incident, "Close Case", people.officer_a)
 
-	assessment = make_case(
-		"Stability Risk Assessment",
-		people.village_a1,
-		subject_type="Major Case",
-		reference_doctype="Emergency Incident",
-		reference_name=incident.name,
-		risk_level="High",
-		measures=[{"risk_level": "High", "measure": "善后方案逐户落实，专人稳控"}],
-	)
-	assert assessment.subject
-	act(assessment, "Submit for Review", people.officer_a)
-	act(assessment, "Approve", people.county_officer)
+	assessment = approved_assessment_of(incident, people, "High", "善后方案逐户落实，专人稳控")
+	assert assessment.subject and assessment.is_approved
 	incident = act(incident, "Close Case", people.officer_a)
 	assert incident.workflow_state == "Concluded"
 
