@@ -46,6 +46,7 @@ __all__ = [
 	"approved_assessment_of",
 	"as_user",
 	"case_profile",
+	"clear_portal_rate_limits",
 	"make_case",
 	"make_resident",
 	"make_unit",
@@ -209,6 +210,12 @@ def approved_assessment_of(case, people: frappe._dict, risk_level: str, measure:
 	)
 	assessment = act(assessment, "Submit for Review", people.officer_a)
 	return act(assessment, "Approve", people.county_officer)
+
+
+def clear_portal_rate_limits() -> None:
+	"""Forget the residents' portal's per-address counters of submissions and tracking lookups."""
+	frappe.cache.delete_keys("rl:xinqu_governance.portal.submission.submit")
+	frappe.cache.delete_keys("xinqu-portal-lookup")
 
 
 def purge_cases(tree, commit: bool = True) -> None:

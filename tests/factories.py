@@ -15,6 +15,7 @@ import shutil
 from pathlib import Path
 
 import frappe
+from frappe.query_builder.functions import Count
 from xinqu_governance.profile.reader import PROFILE_FOLDERS
 from xinqu_governance.registry.citizen_id import make_citizen_id
 from xinqu_governance.tests.factories import make_assignment, make_tree, make_user, unique
@@ -23,6 +24,7 @@ __all__ = [
 	"REPO",
 	"citizen_ids",
 	"copy_profile",
+	"count",
 	"make_building",
 	"make_compound",
 	"make_household",
@@ -72,6 +74,15 @@ def citizen_ids(
 		if number not in numbers and not frappe.db.exists("Resident", {"citizen_id": number}):
 			numbers.append(number)
 	return numbers
+
+
+def count(doctype: str, **filters) -> int:
+	"""Rows of ``doctype`` with the given field values (an aggregate query, no permission checks)."""
+	table = frappe.qb.DocType(doctype)
+	query = frappe.qb.from_(table).select(Count(table.name))
+	for field, value in filters.items():
+		query = query.where(table[field] == value)
+	return query.run()[0][0]
 
 
 def make_compound(village: str, name: str | None = None, **fields) -> str:

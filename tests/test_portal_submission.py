@@ -6,7 +6,6 @@ import re
 import frappe
 import pytest
 import requests
-from frappe.query_builder.functions import Count
 from xinqu_governance.portal import submission
 from xinqu_governance.portal.submission import (
 	PublicSubmissionError,
@@ -23,8 +22,8 @@ from xinqu_governance.portal.tracking import (
 	normalize_tracking_code,
 )
 
-from tests.case_factories import case_profile, make_unit, purge_cases, unique
-from tests.factories import PASSWORD, citizen_ids, make_jurisdiction_tree, make_user_at, purge_tree
+from tests.case_factories import case_profile, clear_portal_rate_limits, make_unit, purge_cases, unique
+from tests.factories import PASSWORD, citizen_ids, count, make_jurisdiction_tree, make_user_at, purge_tree
 
 pytestmark = pytest.mark.usefixtures("case_profile")
 
@@ -35,19 +34,6 @@ def checksum_failed_message() -> str:
 
 
 SUBMIT_URL = "/api/method/xinqu_governance.portal.submission.submit"
-
-
-def count(doctype: str, **filters) -> int:
-	table = frappe.qb.DocType(doctype)
-	query = frappe.qb.from_(table).select(Count(table.name))
-	for field, value in filters.items():
-		query = query.where(table[field] == value)
-	return query.run()[0][0]
-
-
-def clear_rate_limits():
-	frappe.cache.delete_keys("rl:xinqu_governance.portal.submission.submit")
-	frappe.cache.delete_keys("xinqu-portal-lookup")
 
 
 @pytest.fixture
@@ -268,10 +254,10 @@ def committed_tree():
 	tree = make_jurisdiction_tree()
 	tree.users = []
 	frappe.db.commit()
-	clear_rate_limits()
+	clear_portal_rate_limits()
 	yield tree
 	frappe.db.rollback()
-	clear_rate_limits()
+	clear_portal_rate_limits()
 	purge_portal_submissions(tree)
 	purge_cases(tree, commit=False)
 	purge_tree(tree, users=tree.users)

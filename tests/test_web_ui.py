@@ -10,14 +10,14 @@ import re
 
 import frappe
 import pytest
-from frappe.query_builder.functions import Count
 from playwright.sync_api import expect, sync_playwright
 from xinqu_governance.portal.tracking import generate_tracking_code, normalize_tracking_code
 
-from tests.case_factories import case_profile, make_unit, purge_cases, unique
+from tests.case_factories import case_profile, clear_portal_rate_limits, make_unit, purge_cases, unique
 from tests.factories import (
 	PASSWORD,
 	citizen_ids,
+	count,
 	make_household,
 	make_jurisdiction_tree,
 	make_user_at,
@@ -53,22 +53,9 @@ def zh(text: str) -> str:
 	return frappe._(text, lang="zh")
 
 
-def count(doctype: str, **filters) -> int:
-	table = frappe.qb.DocType(doctype)
-	query = frappe.qb.from_(table).select(Count(table.name))
-	for field, value in filters.items():
-		query = query.where(table[field] == value)
-	return query.run()[0][0]
-
-
 def fresh_counts(*doctypes) -> tuple[int, ...]:
 	frappe.db.rollback()  # a new snapshot: see what the live server committed
 	return tuple(count(doctype) for doctype in doctypes)
-
-
-def clear_rate_limits():
-	frappe.cache.delete_keys("rl:xinqu_governance.portal.submission.submit")
-	frappe.cache.delete_keys("xinqu-portal-lookup")
 
 
 @pytest.fixture(scope="module")
@@ -87,10 +74,10 @@ def site():
 		.name
 	)
 	frappe.db.commit()
-	clear_rate_limits()
+	clear_portal_rate_limits()
 	yield tree
 	frappe.db.rollback()
-	clear_rate_limits()
+	clear_portal_rate_limits()
 	lft, rgt = frappe.db.get_value("Jurisdiction", tree.city, ["lft", "rgt"])
 	nodes = frappe.get_all("Jurisdiction", filters={"lft": (">=", lft), "rgt": ("<=", rgt)}, pluck="name")
 	frappe.db.delete("Public Submission", {"jurisdiction": ("in", nodes)})
