@@ -139,19 +139,15 @@ def recount_housing(compounds) -> None:
 					table.name == name
 				).run()
 
-	buildings = dict(
-		frappe.qb.from_(B)
-		.select(B.compound, Count(B.name))
-		.where(B.compound.isin(compounds))
-		.groupby(B.compound)
-		.run()
-	)
-	dwellings = dict(
-		frappe.qb.from_(D)
-		.select(D.compound, Count(D.name))
-		.where(D.compound.isin(compounds))
-		.groupby(D.compound)
-		.run()
+	buildings, dwellings = (
+		dict(
+			frappe.qb.from_(table)
+			.select(table.compound, Count(table.name))
+			.where(table.compound.isin(compounds))
+			.groupby(table.compound)
+			.run()
+		)
+		for table in (B, D)
 	)
 	for compound in compounds:
 		(
