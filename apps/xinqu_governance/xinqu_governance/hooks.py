@@ -10,6 +10,18 @@ app_license = "mit"
 
 required_apps = ["frappe"]
 
+# The tile on the apps screen (/apps) opens the "Xinqu Governance" workspace (governance/workspace/);
+# the route is v15's (v16 redirects /app to /desk). Shown to governance roles and system managers.
+add_to_apps_screen = [
+	{
+		"name": app_name,
+		"logo": "/assets/xinqu_governance/images/logo.svg",
+		"title": app_title,
+		"route": "/app/xinqu-governance",
+		"has_permission": "xinqu_governance.governance.apps_screen.has_app_permission",
+	}
+]
+
 # Installation
 # ------------
 
