@@ -1,0 +1,205 @@
+"""Governance Measures (三不出、四提高、五下降): every number of the report worked out by hand from a small
+tree and a handful of cases in two periods.
+
+This period is March 2025 (31 days), so the previous period is the 31 days before it:
+2025-01-29 .. 2025-02-28. Cases are inserted through their controllers; the dates, outcome, mediation
+type, handling level and withdrawal are then set by a direct update (test data only).
+"""
+
+import frappe
+import pytest
+
+from xinqu_governance.cases.report.governance_measures.governance_measures import execute, get_periods
+
+from tests.case_factories import as_user, case_profile, make_case, new_tree, stage, unique  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("case_profile")
+
+THIS = {"from_date": "2025-03-01", "to_date": "2025-03-31"}
+
+VILLAGE = "Resolved at Village Level (Minor Matters Stay in the Village)"
+TOWN = "Resolved at Town Level or Below (Major Matters Stay in the Town)"
+DISTRICT = "Resolved at District Level or Below (Hard Matters Stay in the District)"
+PEOPLE = "Success Rate of People's Mediation"
+ADMIN = "Success Rate of Administrative Mediation"
+JUDICIAL = "Success Rate of Judicial Mediation"
+
+
+def dispute(node, *, parties=(), **values):
+	doc = make_case(
+		"Dispute",
+		node,
+		parties=[{"party_name": unique("当事人"), "satisfaction": s} for s in parties],
+	)
+	frappe.db.set_value("Dispute", doc.name, values)
+	return doc.name
+
+
+def petition(node, reported_on, category=None, skip=False, withdrawn=0):
+	levels = {"matter_level": "Village", "petitioned_at_level": "County" if skip else "Village"}
+	doc = make_case("Petition", node, category=category, channel="Visit", **levels)
+	assert doc.is_skip_level == int(skip)  # set by the controller from the two levels
+	frappe.db.set_value("Petition", doc.name, {"reported_on": reported_on, "is_withdrawn": withdrawn})
+	return doc.name
+
+
+def incident(node, kind, reported_on):
+	doc = make_case("Emergency Incident", node, kind=kind)
+	frappe.db.set_value("Emergency Incident", doc.name, "reported_on", reported_on)
+	return doc.name
+
+
+def category(law_related: int) -> str:
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Case Category",
+				"category_name": unique("测试信访类别"),
+				"used_for": "Petition",
+				"is_law_related": law_related,
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)
+
+
+@pytest.fixture
+def cases():
+	t = stage(new_tree())
+	a1, a2, b1, g1 = t.village_a1, t.village_a2, t.village_b1, t.grid_a1
+	S, B, D = "Satisfied", "Basically Satisfied", "Dissatisfied"
+	agree = "Agreement"
+	pm, am, jm = "People's Mediation", "Administrative Mediation", "Judicial Mediation"
+	# name: node, level, outcome, mediation, parties' satisfaction, reported_on, closed_on, withdrawn
+	rows = {
+		"d1": (a1, "Village", agree, pm, (S, B), "2025-03-02 09:00:00", "2025-03-20 10:00:00", 0),
+		"d2": (g1, "Town", agree, am, (D, ""), "2025-02-20 09:00:00", "2025-03-21 10:00:00", 0),
+		"d3": (a2, "District", agree, jm, (S,), "2025-03-05 09:00:00", "2025-03-22 10:00:00", 0),
+		"d4": (a1, "Village", "Mediation Failed", pm, (D,), "2025-03-01 00:00:00", "2025-03-23 10:00:00", 0),
+		"d5": (b1, "County", agree, pm, (S,), "2025-03-06 09:00:00", "2025-03-24 10:00:00", 0),
+		"d6": (a1, "Village", "Partial Agreement", am, (), "2025-01-10 09:00:00", "2025-03-31 23:59:59", 0),
+		"d7": (a1, "Village", agree, pm, (S,), "2025-03-03 09:00:00", "2025-03-25 10:00:00", 1),
+		"d8": (a2, "Village", "", "", (), "2025-03-10 09:00:00", None, 0),
+		"p1": (a1, "Village", agree, pm, (S,), "2025-01-30 09:00:00", "2025-02-10 10:00:00", 0),
+		"p2": (a2, "Town", "Referred to Court", jm, (D,), "2025-01-15 09:00:00", "2025-02-28 23:30:00", 0),
+		"x1": (a1, "Village", agree, pm, (S,), "2025-03-31 23:59:59", "2025-04-01 00:00:00", 0),
+	}
+	for node, level, outcome, mediation, parties, reported, closed, withdrawn in rows.values():
+		dispute(
+			node,
+			parties=[p for p in parties if p] + ([] if all(parties) else [None]),
+			handling_level=level,
+			outcome=outcome,
+			mediation_type=mediation,
+			reported_on=reported,
+			closed_on=closed,
+			is_withdrawn=withdrawn,
+		)
+	law, plain = category(1), category(0)
+	petition(a1, "2025-03-03 09:00:00", law)  # pt1: this, law-related
+	petition(a2, "2025-03-04 09:00:00", law, skip=True)  # pt2: this, law-related + skip-level
+	petition(a1, "2025-02-01 09:00:00", plain, skip=True)  # pt3: previous, skip-level
+	petition(b1, "2025-03-05 09:00:00", law, skip=True)  # pt4: town B
+	petition(a1, "2025-02-15 09:00:00", law, withdrawn=1)  # pt5: withdrawn
+	petition(g1, "2025-03-20 09:00:00")  # pt6: no category, not skip-level
+	mass = "Group or Mass Incident"
+	incident(a1, mass, "2025-03-07 09:00:00")  # i1: this
+	incident(a2, "Public Security", "2025-03-08 09:00:00")  # i2: another kind
+	incident(a1, mass, "2025-02-10 09:00:00")  # i3: previous
+	incident(a1, mass, "2025-02-11 09:00:00")  # i4: previous
+	incident(b1, mass, "2025-03-09 09:00:00")  # i5: town B
+	return t
+
+
+def run(jurisdiction, **period):
+	columns, rows, message = execute(frappe._dict(jurisdiction=jurisdiction, **(period or THIS)))
+	assert [c["fieldname"] for c in columns][1:7] == [
+		"measure",
+		"this_period",
+		"previous_period",
+		"change",
+		"unit",
+		"direction",
+	]
+	assert message
+	return {r["measure"]: (r["this_period"], r["previous_period"], r["change"], r["direction"]) for r in rows}
+
+
+def test_periods_are_of_equal_length_back_to_back():
+	this, previous = get_periods(frappe._dict(THIS))
+	assert [str(d) for d in this + previous] == ["2025-03-01", "2025-03-31", "2025-01-29", "2025-02-28"]
+	_this, previous = get_periods(frappe._dict(from_date="2025-03-10", to_date="2025-03-10"))
+	assert [str(d) for d in previous] == ["2025-03-09", "2025-03-09"]
+	with pytest.raises(frappe.ValidationError):
+		get_periods(frappe._dict(from_date="2025-03-02", to_date="2025-03-01"))
+
+
+def test_town_measures(cases):
+	rows = run(cases.town_a)
+	# town A, concluded this period (closed in March, not withdrawn): d1 d2 d3 d4 d6 = 5
+	# (d5 is in town B, d7 withdrawn, x1 closed on 1 April); resolved (Agreement): d1 Village, d2 Town,
+	# d3 District. Previous: p1 (Agreement, Village), p2 (Referred to Court, closed 28 Feb 23:30) = 2.
+	assert rows[VILLAGE] == (20.0, 50.0, -30.0, "Up")  # 1/5 vs 1/2
+	assert rows[TOWN] == (40.0, 50.0, -10.0, "Up")  # 2/5 vs 1/2
+	assert rows[DISTRICT] == (60.0, 50.0, 10.0, "Up")  # 3/5 vs 1/2
+	# mediation: people's d1 ok, d4 failed = 1/2; p1 1/1. administrative d2 ok, d6 partial = 1/2;
+	# none before. judicial d3 1/1; p2 0/1.
+	assert rows[PEOPLE] == (50.0, 100.0, -50.0, "Up")
+	assert rows[ADMIN] == (50.0, None, None, "Up")
+	assert rows[JUDICIAL] == (100.0, 0.0, 100.0, "Up")
+	# satisfaction: d1 S+B, d2 D (+1 unanswered), d3 S, d4 D -> 3 of 5 answered; p1 S, p2 D -> 1/2
+	assert rows["Satisfaction Rate"] == (60.0, 50.0, 10.0, "Up")
+	# civil cases reported in March: d1 d3 d4 (1 March 00:00) d8 x1 (31 March 23:59:59) = 5;
+	# 29 Jan .. 28 Feb: d2 p1 = 2 (p2 and d6 earlier, d7 withdrawn, d5 town B)
+	assert rows["Civil Cases"] == (5, 2, 3, "Down")
+	assert rows["Civil Cases Turned Criminal"] == (None, None, None, "Down")
+	# law-related petitions: pt1 pt2 (pt4 town B, pt5 withdrawn) vs none; skip-level: pt2 vs pt3
+	assert rows["Law-related Petitions"] == (2, 0, 2, "Down")
+	assert rows["Skip-level Petitions"] == (1, 1, 0, "Down")
+	# mass incidents: i1 vs i3 i4 (i2 another kind, i5 town B)
+	assert rows["Mass Incidents"] == (1, 2, -1, "Down")
+
+	_c, data, _m = execute(frappe._dict(jurisdiction=cases.town_a, **THIS))
+	(criminal,) = [r for r in data if r["measure"] == "Civil Cases Turned Criminal"]
+	assert criminal["note"] == "Not recorded"
+	(village,) = [r for r in data if r["measure"] == VILLAGE]
+	assert village["note"] == "1 of 5; previous 1 of 2"
+
+
+def test_county_includes_both_towns(cases):
+	rows = run(cases.county)
+	# + d5 (town B, County level, Agreement, people's, S): 6 concluded, village 1, town 2, district 3
+	assert rows[VILLAGE][:2] == (16.7, 50.0)
+	assert rows[DISTRICT][:2] == (50.0, 50.0)
+	assert rows[PEOPLE][:2] == (66.7, 100.0)  # d1 d5 of d1 d4 d5
+	assert rows["Satisfaction Rate"][:2] == (66.7, 50.0)  # 4 of 6
+	assert rows["Civil Cases"][:2] == (6, 2)
+	assert rows["Law-related Petitions"][:2] == (3, 0)
+	assert rows["Skip-level Petitions"][:2] == (2, 1)
+	assert rows["Mass Incidents"][:2] == (2, 2)
+
+
+def test_village_user_sees_only_their_subtree(cases):
+	with as_user(cases.staff_a1):
+		rows = run(cases.village_a1)
+		for other in (cases.village_a2, cases.town_a, cases.village_b1):
+			with pytest.raises(frappe.PermissionError):
+				execute(frappe._dict(jurisdiction=other, **THIS))
+	# village A1 and its grid: concluded d1 d2 d4 d6 (resolved d1 Village, d2 Town); previous p1
+	assert rows[VILLAGE] == (25.0, 100.0, -75.0, "Up")
+	assert rows[TOWN] == (50.0, 100.0, -50.0, "Up")
+	assert rows[DISTRICT] == (50.0, 100.0, -50.0, "Up")
+	assert rows[PEOPLE] == (50.0, 100.0, -50.0, "Up")
+	assert rows[ADMIN] == (50.0, None, None, "Up")
+	assert rows[JUDICIAL] == (None, None, None, "Up")
+	assert rows["Satisfaction Rate"] == (50.0, 100.0, -50.0, "Up")  # S B D D of 4; S of 1
+	assert rows["Civil Cases"] == (3, 2, 1, "Down")  # d1 d4 x1; d2 p1
+	assert rows["Law-related Petitions"] == (1, 0, 1, "Down")  # pt1
+	assert rows["Skip-level Petitions"] == (0, 1, -1, "Down")  # pt3
+	assert rows["Mass Incidents"] == (1, 2, -1, "Down")
+
+
+def test_jurisdiction_is_required():
+	with pytest.raises(frappe.ValidationError):
+		execute(frappe._dict(THIS))
