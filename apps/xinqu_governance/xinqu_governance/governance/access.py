@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from datetime import date
 
 import frappe
+from frappe import _
 from frappe.utils import getdate
 
 from xinqu_governance.governance.roles import GOVERNANCE_ROLES
@@ -144,3 +145,14 @@ def expire_assignments() -> list[str]:
 	for user in users:
 		sync_user_access(user)
 	return users
+
+
+def check_cases_readable(node: str) -> None:
+	"""Refuse (PermissionError) a report over the cases of `node` unless the user may read that
+	Jurisdiction, i.e. it lies under one of their nodes."""
+	if not frappe.has_permission("Jurisdiction", "read", doc=frappe.get_doc("Jurisdiction", node)):
+		frappe.throw(
+			_("You cannot see the cases of {0}.").format(node),
+			frappe.PermissionError,
+			title=_("Not Permitted"),
+		)

@@ -28,6 +28,8 @@ from frappe.query_builder import Case
 from frappe.query_builder.functions import Count, Sum
 from frappe.utils import add_days, date_diff, get_first_day, getdate, today
 
+from xinqu_governance.governance.access import check_cases_readable
+
 UP = "Up"
 DOWN = "Down"
 RESOLVED = "Agreement"
@@ -83,12 +85,7 @@ def get_columns() -> list[dict]:
 def check_jurisdiction_permission(node: str) -> None:
 	if not frappe.db.exists("Jurisdiction", node):
 		frappe.throw(_("{0} is not a jurisdiction.").format(node), title=_("Not Permitted"))
-	if not frappe.has_permission("Jurisdiction", "read", doc=frappe.get_doc("Jurisdiction", node)):
-		frappe.throw(
-			_("You cannot see the cases of {0}.").format(node),
-			frappe.PermissionError,
-			title=_("Not Permitted"),
-		)
+	check_cases_readable(node)
 
 
 def get_periods(filters) -> tuple[tuple, tuple]:

@@ -18,6 +18,7 @@ from frappe.utils import cint, flt, get_datetime, time_diff_in_hours
 
 from xinqu_governance.cases import sla
 from xinqu_governance.cases.case_types import case_doctypes
+from xinqu_governance.governance.access import check_cases_readable
 
 DEFAULT_PAGE_LENGTH = 100
 MAX_PAGE_LENGTH = 500
@@ -99,7 +100,7 @@ def get_data(filters) -> list[dict]:
 	node = filters.get("jurisdiction")
 	if not node:
 		frappe.throw(_("Choose a jurisdiction."), title=_("Missing Filter"))
-	check_jurisdiction_permission(node)
+	check_cases_readable(node)
 
 	statuses = [filters.sla_status] if filters.get("sla_status") in QUEUE_STATUSES else list(QUEUE_STATUSES)
 	page_length = min(cint(filters.get("page_length")) or DEFAULT_PAGE_LENGTH, MAX_PAGE_LENGTH)
@@ -121,16 +122,6 @@ def get_data(filters) -> list[dict]:
 		row.hours_overdue = flt(time_diff_in_hours(moment, row.resolution_due), 1)
 		row.sla_status = _(row.sla_status)
 	return rows
-
-
-def check_jurisdiction_permission(node: str) -> None:
-	doc = frappe.get_doc("Jurisdiction", node)
-	if not frappe.has_permission("Jurisdiction", "read", doc=doc):
-		frappe.throw(
-			_("You cannot see the cases of {0}.").format(node),
-			frappe.PermissionError,
-			title=_("Not Permitted"),
-		)
 
 
 def territory_of(node: str) -> list[str]:
