@@ -16,6 +16,7 @@ REPO = Path(__file__).resolve().parents[1]
 def create_site(site_dir: Path, db: str) -> None:
 	"""A fresh site (``new-site --force``) on the database ``db``; its output in ``<site_dir>.install.log``."""
 	print(f"creating a fresh site {site_dir} ...", flush=True)
+	site_dir.parent.mkdir(parents=True, exist_ok=True)  # sites/ is not committed: a fresh clone has none
 	with open(f"{site_dir}.install.log", "w") as log:
 		subprocess.run(
 			[
