@@ -44,3 +44,30 @@ def test_the_sort_column_of_every_list_leads_an_index(doctype):
 	by default, v16 `creation`; child tables are read through their parent)."""
 	sort_field = frappe.get_meta(doctype).sort_field
 	assert any(columns[0] == sort_field for columns in indexes_of(doctype).values()), sort_field
+
+
+def test_the_app_creates_the_custom_fields_its_code_reads():
+	"""`required_level` and `closes_case` come from the app (after_install / after_migrate, as hrms's
+	`create_custom_fields`), not only from the profile; the profile ships the same definitions."""
+	from xinqu_governance import install
+	from xinqu_governance.cases.custom_fields import workflow_custom_fields
+
+	wanted = {(dt, field["fieldname"]): field for dt, fields in workflow_custom_fields().items() for field in fields}
+	# remove the records only (frappe.db.delete runs no controller: the columns and their values stay)
+	for dt, fieldname in wanted:
+		frappe.db.delete("Custom Field", {"dt": dt, "fieldname": fieldname})
+	frappe.clear_cache(doctype="Workflow")
+	assert not frappe.get_meta("Workflow Transition").has_field("required_level")
+
+	install.after_migrate()
+	frappe.db.commit()
+	for (dt, fieldname), field in wanted.items():
+		df = frappe.get_meta(dt).get_field(fieldname)
+		assert df and df.fieldtype == field["fieldtype"] and (df.options or "") == field.get("options", "")
+
+	profile = json.loads((APP.parents[2] / "fixtures" / "custom_field.json").read_text())
+	for row in profile:
+		field = wanted[(row["dt"], row["fieldname"])]
+		for key in ("fieldtype", "label", "insert_after", "description"):
+			assert row.get(key) == field.get(key), (row["fieldname"], key)
+		assert (row.get("options") or "") == (field.get("options") or "")

@@ -65,8 +65,8 @@ doc_events = {
 	"Custom Field": {"on_update": "xinqu_governance.cases.case_types.clear_case_doctypes_cache"},
 }
 
-# composite indexes of the case tables (SLA queue, assignment load)
-after_migrate = ["xinqu_governance.cases.case_types.ensure_case_indexes"]
+# the custom fields the code reads and the composite indexes of the case tables (SLA queue, assignment load)
+after_migrate = ["xinqu_governance.install.after_migrate"]
 
 # Jinja
 # -----

@@ -1,11 +1,19 @@
 """Installation hooks of the app (see `hooks.py`)."""
 
 from xinqu_governance.cases.case_types import ensure_case_indexes
+from xinqu_governance.cases.custom_fields import ensure_custom_fields
 from xinqu_governance.governance.roles import ensure_roles
 
 
 def after_install():
-	"""Create the governance roles (so the app works without the deployment profile) and the
-	composite indexes of the case tables."""
+	"""Create the governance roles and the custom fields the code reads (so the app works without the
+	deployment profile) and the composite indexes of the case tables."""
 	ensure_roles()
+	ensure_custom_fields()
+	ensure_case_indexes()
+
+
+def after_migrate():
+	"""Keep the app's custom fields and the case tables' indexes in place on every `bench migrate`."""
+	ensure_custom_fields()
 	ensure_case_indexes()
