@@ -16,12 +16,13 @@ def activate() -> None:
 	if _activated:
 		return
 	os.environ.setdefault("PYTHONWARNINGS", "default")
-	from . import alias
+	from . import alias, realtime
 
+	realtime.apply()
 	alias.install()
 	import frappe
 
-	from . import apps, headers, jinja, printing, shims, siteinfo
+	from . import apps, coercion, headers, jinja, printing, setup_state, shims, siteinfo
 
 	apps.apply(frappe)
 	shims.apply(frappe)
@@ -30,4 +31,6 @@ def activate() -> None:
 	jinja.apply(frappe)
 	headers.apply(frappe)
 	printing.apply(frappe)
+	setup_state.apply(frappe)
+	coercion.apply(frappe)
 	_activated = True

@@ -68,6 +68,18 @@ def migrate(ctx):
 
 
 @main.command()
+@click.option("--apps", default="xinqu_governance", show_default=True)
+@click.option("--dev", is_flag=True, help="unminified bundles with source maps")
+@click.option("--force", is_flag=True, help="build even when no source changed")
+def build(apps, dev, force):
+	"""Build the desk bundles (fix 10), as `bench build`; sites link them at new-site / migrate."""
+	from . import desk
+
+	built = desk.build([a for a in apps.split(",") if a], production=not dev, force=force, log=click.echo)
+	click.echo("desk bundles built" if built else "desk bundles up to date (no source changed)")
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=None, type=int)
 @click.pass_context

@@ -17,6 +17,8 @@ ensure_system_packages() {
 		libpango-1.0-0 libpangoft2-1.0-0 chromium redis-tools)
 	command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || pkgs+=(mariadb-server)
 	command -v redis-server >/dev/null 2>&1 || pkgs+=(redis-server)
+	command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
+	command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 	need_apt=()
 	for p in "${pkgs[@]}"; do have_pkg "$p" || need_apt+=("$p"); done
 	if [ ${#need_apt[@]} -gt 0 ]; then
@@ -84,8 +86,15 @@ ensure_venv() {
 
 xq() { "$PY" -m xinqu_runtime "$@"; }
 
+ensure_desk() {
+	# the desk's JS/CSS bundles (runtime fix 10): npm ci + esbuild, skipped when no source changed
+	xq build >"$REPO/runtime/desk/build.log" 2>&1 || { tail -40 "$REPO/runtime/desk/build.log"; exit 1; }
+	log "$(tail -1 "$REPO/runtime/desk/build.log")"
+}
+
 bootstrap() {
 	ensure_system_packages
 	ensure_services
 	ensure_venv
+	ensure_desk
 }
