@@ -1,0 +1,114 @@
+"""Frappe's desk in a real Chromium, as a given user: log in, open a route, collect what went wrong.
+
+A `DeskPage` is one browser tab logged in as one user at one viewport. It moves between routes with
+the desk's own router (as a user clicking does), waits until the desk has finished loading the view
+and its requests, and records console errors, uncaught exceptions, HTTP errors and error dialogs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+from playwright.sync_api import Page, sync_playwright
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"]
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+SIZES = {"desktop": DESKTOP, "phone": PHONE}
+
+# the desk is idle: its router has drawn a page and no request of its own is in flight
+IDLE = """() => !!(window.frappe && frappe.container && frappe.container.page
+	&& frappe.request && !frappe.request.ajax_count && !frappe.dom.freeze_count)"""
+
+
+def slug(doctype: str) -> str:
+	return doctype.lower().replace(" ", "-")
+
+
+@dataclass
+class DeskPage:
+	page: Page
+	base_url: str
+	user: str
+	problems: list[str] = field(default_factory=list)
+
+	def watch(self) -> None:
+		page = self.page
+		page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text[:400]}"))
+		page.on("pageerror", lambda e: self.problems.append(f"uncaught: {str(e)[:400]}"))
+		page.on(
+			"response",
+			lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status} {r.request.method} {r.url[:200]}"),
+		)
+
+	def take_problems(self) -> list[str]:
+		problems, self.problems[:] = list(self.problems), []
+		problems += self.error_dialogs()
+		return problems
+
+	def error_dialogs(self) -> list[str]:
+		"""Frappe shows server errors in a message dialog (red indicator) or an alert."""
+		texts = self.page.evaluate(
+			"""() => [...document.querySelectorAll('.modal.show')]
+				.filter(m => m.querySelector('.indicator.red, .modal-title') && /错误|Error|异常|Not Permitted|无权限/
+					.test(m.innerText))
+				.map(m => m.innerText.slice(0, 300))"""
+		)
+		return [f"dialog: {t}" for t in texts]
+
+	def wait_idle(self, timeout: float = 30_000) -> None:
+		self.page.wait_for_function(IDLE, timeout=timeout)
+		self.page.wait_for_timeout(200)  # one more tick: scripts bound to `refresh` run
+		self.page.wait_for_function(IDLE, timeout=timeout)
+
+	def open(self, path: str) -> None:
+		"""A full page load (the first visit, or a page outside the desk's router)."""
+		self.page.goto(self.base_url + path)
+		self.wait_idle()
+
+	def route(self, *parts: str) -> None:
+		"""Move with the desk's router, as a click on a link does."""
+		self.page.evaluate("(parts) => frappe.set_route(...parts)", list(parts))
+		self.wait_idle()
+
+	def open_list(self, doctype: str) -> None:
+		self.route("List", doctype)
+		self.page.wait_for_function(
+			"(dt) => window.cur_list && cur_list.doctype === dt && cur_list.data !== undefined", arg=doctype
+		)
+
+	def open_new(self, doctype: str) -> None:
+		self.page.evaluate("(dt) => frappe.new_doc(dt)", doctype)
+		self.page.wait_for_function("(dt) => window.cur_frm && cur_frm.doctype === dt && cur_frm.is_new()", arg=doctype)
+		self.wait_idle()
+
+	def open_form(self, doctype: str, name: str) -> None:
+		self.route("Form", doctype, name)
+		self.page.wait_for_function(
+			"([dt, dn]) => window.cur_frm && cur_frm.doctype === dt && cur_frm.docname === dn && !cur_frm.is_new()",
+			arg=[doctype, name],
+		)
+		self.wait_idle()
+
+	def screenshot(self, path) -> None:
+		self.page.screenshot(path=str(path))
+
+
+@pytest.fixture(scope="session")
+def chromium():
+	with sync_playwright() as p:
+		browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+		yield browser
+		browser.close()
+
+
+def desk_as(browser, base_url: str, user: str, password: str, size: dict) -> DeskPage:
+	"""A new tab logged in as `user` (through /api/method/login, whose cookie the tab shares)."""
+	context = browser.new_context(viewport=size, locale="zh-CN", is_mobile=size is PHONE, has_touch=size is PHONE)
+	response = context.request.post(f"{base_url}/api/method/login", form={"usr": user, "pwd": password})
+	assert response.ok, f"login of {user}: HTTP {response.status}"
+	desk = DeskPage(context.new_page(), base_url, user)
+	desk.watch()
+	desk.open("/app")
+	return desk
