@@ -152,3 +152,121 @@ def test_log_error_records_an_error_log():
 	log = frappe.log_error(title="runtime test", message="logged")
 	assert frappe.db.exists("Error Log", log.name)
 	frappe.db.rollback()
+
+
+# fix 10: the desk's bundles ---------------------------------------------------------------------
+
+
+def test_desk_is_built_and_served_as_bench_build_leaves_it(live_server):
+	"""assets.json maps each bundle to its hashed dist file, which the site serves under /assets."""
+	import json
+
+	import requests
+	from xinqu_runtime import desk
+
+	assert desk.is_built()
+	manifest = json.loads((desk.ASSETS / "assets.json").read_text())
+	for bundle in ("desk.bundle.js", "libs.bundle.js", "form.bundle.js", "desk.bundle.css", "workflow_builder.bundle.js"):
+		path = manifest[bundle]
+		assert path.startswith("/assets/monoframe/dist/"), path
+		response = requests.get(live_server + path, timeout=30)
+		assert response.status_code == 200, path
+		assert len(response.content) > 1000
+	page = requests.get(live_server + "/login", timeout=30).text
+	assert manifest["login.bundle.css"] in page or manifest["website.bundle.css"] in page
+
+
+def test_fork_names_that_do_not_exist_are_served(live_server):
+	"""The fork's half-done renames: `monoframe-*` images and packages, `/assets/frappe/...` URLs."""
+	import requests
+
+	for path in (
+		"/assets/monoframe/images/monoframe-favicon.svg",
+		"/assets/monoframe/images/monoframe-logo.svg",
+		"/assets/frappe/images/frappe-favicon.svg",
+		"/assets/monoframe/node_modules/monoframe-gantt/dist/monoframe-gantt.min.js",
+		"/assets/monoframe/node_modules/ace-builds/src-min-noconflict/ace.js",
+	):
+		assert requests.get(live_server + path, timeout=30).status_code == 200, path
+
+
+def test_desk_build_is_skipped_only_while_its_sources_are_unchanged(tmp_path, monkeypatch):
+	from xinqu_runtime import desk
+
+	public = tmp_path / "some_app" / "public"
+	(public / "js").mkdir(parents=True)
+	entry = public / "js" / "some_app.bundle.js"
+	entry.write_text("console.log(1);")
+	real_public_dir = desk.public_dir
+	monkeypatch.setattr(desk, "public_dir", lambda app: public if app == "some_app" else real_public_dir(app))
+	before = desk.inputs_digest(["some_app"], production=True)
+	assert desk.inputs_digest(["some_app"], production=True) == before
+	entry.write_text("console.log(2);")
+	assert desk.inputs_digest(["some_app"], production=True) != before
+	assert desk.inputs_digest(["some_app"], production=False) != desk.inputs_digest(["some_app"], production=True)
+	# the installed apps' build is current: a second build does nothing
+	stamp = desk.STAMP.read_text()
+	monkeypatch.setattr(desk, "public_dir", real_public_dir)
+	assert desk.build(["xinqu_governance"], production=True, log=lambda *_: None) is False
+	assert desk.STAMP.read_text() == stamp
+
+
+def test_the_page_has_one_object_as_frappe_and_monoframe(live_server):
+	from tests.desk import DESKTOP, CHROMIUM_ARGS
+	from playwright.sync_api import sync_playwright
+
+	with sync_playwright() as p:
+		browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+		context = browser.new_context(viewport=DESKTOP)
+		context.request.post(
+			f"{live_server}/api/method/login", form={"usr": "Administrator", "pwd": frappe.conf.admin_password or "admin"}
+		)
+		page = context.new_page()
+		page.goto(f"{live_server}/app/user")
+		page.wait_for_function("() => window.cur_list && cur_list.doctype === 'User'")
+		assert page.evaluate("() => window.frappe === window.monoframe && typeof frappe.call === 'function'")
+		# Vue apps get `frappe` as a global property beside `monoframe`
+		assert page.evaluate(
+			"() => { const app = {config: {globalProperties: {}}}; SetVueGlobals(app);"
+			" return app.config.globalProperties.frappe === window.frappe; }"
+		)
+		# no socket.io connection attempts (fix 13): the client is switched off
+		assert page.evaluate("() => frappe.boot.disable_async && frappe.realtime.disabled") is True
+		browser.close()
+
+
+# fix 11: setup complete ---------------------------------------------------------------------------
+
+
+def test_setup_complete_is_read_from_the_system_settings_single():
+	assert frappe.db.get_single_value("System Settings", "setup_complete")
+	assert frappe.is_setup_complete() is True
+	frappe.db.set_single_value("System Settings", "setup_complete", 0)
+	try:
+		assert frappe.is_setup_complete() is False
+	finally:
+		frappe.db.set_single_value("System Settings", "setup_complete", 1)
+		frappe.db.commit()
+
+
+# fix 12: argument coercion ------------------------------------------------------------------------
+
+
+def test_the_forks_string_annotations_are_coerced_and_apps_are_left_as_frappe_leaves_them():
+	from frappe.desk.search import search_link
+	from frappe.utils.typing_validations import transform_parameter_types
+
+	inner = getattr(search_link, "__wrapped__", search_link)
+	_args, kwargs = transform_parameter_types(
+		inner, (), {"doctype": "Role", "txt": "", "page_length": "5", "ignore_user_permissions": "0"}
+	)
+	assert kwargs["ignore_user_permissions"] == 0 and not kwargs["ignore_user_permissions"]
+	assert kwargs["page_length"] == 5
+
+	namespace = {}
+	exec("from __future__ import annotations\ndef app_fn(flag: bool = False):\n\treturn flag", namespace)
+	app_fn = namespace["app_fn"]
+	app_fn.__module__ = "some_app.api"
+	_args, kwargs = transform_parameter_types(app_fn, (), {"flag": "0"})
+	assert kwargs["flag"] == "0"  # real Frappe skips string annotations of app code too
+
