@@ -97,6 +97,8 @@ class DeskPage:
 
 @pytest.fixture(scope="session")
 def chromium():
+	"""The session's one Chromium (Playwright's sync API cannot run twice in a process); registered
+	for every test through the tests.frappe_site plugin."""
 	with sync_playwright() as p:
 		browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
 		yield browser

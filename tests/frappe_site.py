@@ -113,3 +113,7 @@ def login(url: str, user: str, password: str) -> requests.Session:
 @pytest.fixture
 def http_login(live_server):
 	return lambda user, password: login(live_server, user, password)
+
+
+# one Chromium for the whole session (Playwright's sync API cannot be started twice in a process)
+from tests.desk import chromium  # noqa: E402, F401

@@ -16,7 +16,7 @@ import pytest
 from xinqu_governance.portal.tracking import generate_tracking_code
 
 from tests.case_factories import case_profile, make_case, purge_cases, stage  # noqa: F401
-from tests.desk import SIZES, chromium, desk_as  # noqa: F401
+from tests.desk import SIZES, desk_as
 from tests.factories import (
 	make_building,
 	make_compound,

@@ -9,6 +9,7 @@ import pytest
 import frappe
 
 
+
 def test_frappe_alias_is_monoframe_itself():
 	import monoframe
 	from frappe.model.document import Document
@@ -211,28 +212,25 @@ def test_desk_build_is_skipped_only_while_its_sources_are_unchanged(tmp_path, mo
 	assert desk.STAMP.read_text() == stamp
 
 
-def test_the_page_has_one_object_as_frappe_and_monoframe(live_server):
-	from tests.desk import DESKTOP, CHROMIUM_ARGS
-	from playwright.sync_api import sync_playwright
+def test_the_page_has_one_object_as_frappe_and_monoframe(live_server, chromium):
+	from tests.desk import DESKTOP
 
-	with sync_playwright() as p:
-		browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-		context = browser.new_context(viewport=DESKTOP)
-		context.request.post(
-			f"{live_server}/api/method/login", form={"usr": "Administrator", "pwd": frappe.conf.admin_password or "admin"}
-		)
-		page = context.new_page()
-		page.goto(f"{live_server}/app/user")
-		page.wait_for_function("() => window.cur_list && cur_list.doctype === 'User'")
-		assert page.evaluate("() => window.frappe === window.monoframe && typeof frappe.call === 'function'")
-		# Vue apps get `frappe` as a global property beside `monoframe`
-		assert page.evaluate(
-			"() => { const app = {config: {globalProperties: {}}}; SetVueGlobals(app);"
-			" return app.config.globalProperties.frappe === window.frappe; }"
-		)
-		# no socket.io connection attempts (fix 13): the client is switched off
-		assert page.evaluate("() => frappe.boot.disable_async && frappe.realtime.disabled") is True
-		browser.close()
+	context = chromium.new_context(viewport=DESKTOP)
+	context.request.post(
+		f"{live_server}/api/method/login", form={"usr": "Administrator", "pwd": frappe.conf.admin_password or "admin"}
+	)
+	page = context.new_page()
+	page.goto(f"{live_server}/app/user")
+	page.wait_for_function("() => window.cur_list && cur_list.doctype === 'User'")
+	assert page.evaluate("() => window.frappe === window.monoframe && typeof frappe.call === 'function'")
+	# Vue apps get `frappe` as a global property beside `monoframe`
+	assert page.evaluate(
+		"() => { const app = {config: {globalProperties: {}}}; SetVueGlobals(app);"
+		" return app.config.globalProperties.frappe === window.frappe; }"
+	)
+	# no socket.io connection attempts (fix 13): the client is switched off
+	assert page.evaluate("() => frappe.boot.disable_async && frappe.realtime.disabled") is True
+	context.close()
 
 
 # fix 11: setup complete ---------------------------------------------------------------------------

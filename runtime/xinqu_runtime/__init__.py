@@ -22,7 +22,7 @@ def activate() -> None:
 	alias.install()
 	import frappe
 
-	from . import apps, coercion, headers, jinja, printing, setup_state, shims, siteinfo
+	from . import apps, coercion, headers, jinja, overrides, printing, setup_state, shims, siteinfo
 
 	apps.apply(frappe)
 	shims.apply(frappe)
@@ -33,4 +33,5 @@ def activate() -> None:
 	printing.apply(frappe)
 	setup_state.apply(frappe)
 	coercion.apply(frappe)
+	overrides.apply(frappe)
 	_activated = True

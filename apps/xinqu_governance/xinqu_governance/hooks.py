@@ -62,7 +62,14 @@ doc_events = {
 		"on_update": "xinqu_governance.cases.early_warning.check_case",
 	},
 	"DocType": {"on_update": "xinqu_governance.cases.case_types.clear_case_doctypes_cache"},
-	"Custom Field": {"on_update": "xinqu_governance.cases.case_types.clear_case_doctypes_cache"},
+	"Custom Field": {
+		"validate": "xinqu_governance.governance.customization.customizes_only_app_doctypes",
+		"on_update": "xinqu_governance.cases.case_types.clear_case_doctypes_cache",
+	},
+	**{
+		tool: {"validate": "xinqu_governance.governance.customization.customizes_only_app_doctypes"}
+		for tool in ("Property Setter", "Workflow", "Print Format", "Notification")
+	},
 }
 
 # the custom fields the code reads and the composite indexes of the case tables (SLA queue, assignment load)
@@ -96,3 +103,11 @@ jinja = {
 
 # Automatically update python controller files with type annotations for this app.
 export_python_type_annotations = True
+
+# Customize Form reads the row size of the DocType it customises through a method Frappe keeps to
+# readers of DocType (System Managers): the Governance Administrator may ask for the app's DocTypes.
+override_whitelisted_methods = {
+	"frappe.core.doctype.doctype.doctype.get_row_size_utilization": (
+		"xinqu_governance.governance.customization.get_row_size_utilization"
+	),
+}

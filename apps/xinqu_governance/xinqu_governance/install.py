@@ -2,6 +2,7 @@
 
 from xinqu_governance.cases.case_types import ensure_case_indexes
 from xinqu_governance.cases.custom_fields import ensure_custom_fields
+from xinqu_governance.governance.customization import grant_customization_rights
 from xinqu_governance.governance.roles import ensure_roles
 
 
@@ -11,9 +12,12 @@ def after_install():
 	ensure_roles()
 	ensure_custom_fields()
 	ensure_case_indexes()
+	grant_customization_rights()
 
 
 def after_migrate():
-	"""Keep the app's custom fields and the case tables' indexes in place on every `bench migrate`."""
+	"""Keep the app's custom fields, the case tables' indexes and the Governance Administrator's
+	customisation rights in place on every `bench migrate`."""
 	ensure_custom_fields()
 	ensure_case_indexes()
+	grant_customization_rights()

@@ -7,6 +7,8 @@ The files written are the ones the profile holds (see `reader.PROFILE_FOLDERS`):
   (a `new_password` given in the file is kept, it is never read from the site);
 - `fixtures/jurisdiction_assignment.json`: every assignment, by user, role, node, start;
 - `fixtures/governance_settings.json`, and `fixtures/system_settings.json` when the profile has it;
+- `fixtures/custom_field.json`, `fixtures/property_setter.json`: what the file lists plus every
+  Custom Field / Property Setter on the app's DocTypes (what Customize Form made on the site);
 - any other fixture file: the same documents it lists, as they are now on the site;
 - `workflows/<workflow>.json`: each Workflow with the roles, states and actions it needs;
 - `print_formats/<print format>.json`: each non-standard Print Format.
@@ -18,6 +20,7 @@ from pathlib import Path
 
 import frappe
 
+from xinqu_governance.governance.customization import app_doctypes
 from xinqu_governance.governance.doctype.jurisdiction.jurisdiction import LEVELS
 from xinqu_governance.governance.roles import GOVERNANCE_ROLES
 from xinqu_governance.profile.canonical import dump_docs, profile_doc_of
@@ -33,6 +36,11 @@ JURISDICTION_FILE = "fixtures/jurisdiction.json"
 USER_FILE = "fixtures/user.json"
 ASSIGNMENT_FILE = "fixtures/jurisdiction_assignment.json"
 GOVERNANCE_SETTINGS_FILE = "fixtures/governance_settings.json"
+# customisation files: file → (DocType, the field naming the DocType customised)
+CUSTOMIZATION_FILES = {
+	"fixtures/custom_field.json": ("Custom Field", "dt"),
+	"fixtures/property_setter.json": ("Property Setter", "doc_type"),
+}
 
 
 def export_profile(path: str | Path) -> dict:
@@ -51,6 +59,8 @@ def export_profile(path: str | Path) -> dict:
 	files[ASSIGNMENT_FILE] = _assignments()
 	files[GOVERNANCE_SETTINGS_FILE] = [_export("Governance Settings", "Governance Settings")]
 
+	for relative_path, (doctype, target_field) in CUSTOMIZATION_FILES.items():
+		files[relative_path] = _customizations(previous.get(relative_path, []), doctype, target_field)
 	for relative_path, docs in previous.items():
 		if relative_path.startswith("fixtures/") and relative_path not in files:
 			files[relative_path] = _same_documents(docs)
@@ -117,6 +127,17 @@ def _same_documents(docs: list[dict]) -> list[dict]:
 					exported[key] = docdict[key]
 			out.append(exported)
 	return out
+
+
+def _customizations(listed: list[dict], doctype: str, target_field: str) -> list[dict]:
+	"""The listed documents, then those on the app's DocTypes the file does not hold yet (by name)."""
+	docs = _same_documents(listed)
+	held = {doc.get("name") for doc in docs}
+	names = frappe.get_all(
+		doctype, filters={target_field: ("in", sorted(app_doctypes()))}, order_by="name", pluck="name"
+	)
+	docs += [_export(doctype, name) for name in names if name not in held]
+	return docs
 
 
 def _name_on_site(docdict: dict) -> str | None:
