@@ -71,3 +71,22 @@ def test_the_app_creates_the_custom_fields_its_code_reads():
 		for key in ("fieldtype", "label", "insert_after", "description"):
 			assert row.get(key) == field.get(key), (row["fieldname"], key)
 		assert (row.get("options") or "") == (field.get("options") or "")
+
+
+def test_required_apps_install_without_asking_github(monkeypatch):
+	"""v15's `install_app` parses each `required_apps` entry with `installer.parse_app_name`; a bare name
+	goes to `fetch_details_from_tag`, which asks GitHub for the organisation (`find_org`) unless the
+	entry names it ("org/repo"). On an offline bench that lookup fails the install."""
+	import frappe.installer
+
+	def find_org(repo):
+		raise AssertionError(f"install-app would look {repo!r} up on GitHub")
+
+	monkeypatch.setattr(frappe.installer, "find_org", find_org)
+	required = frappe.get_hooks("required_apps", app_name="xinqu_governance")
+	assert required
+	for entry in required:
+		# v15 checks os.path.exists and git URLs first; the entry is neither
+		assert not Path(entry).exists() and not frappe.installer.is_git_url(entry)
+		_org, repo, _tag = frappe.installer.fetch_details_from_tag(entry)
+		assert repo == "frappe"

@@ -8,7 +8,9 @@ app_license = "mit"
 # Apps
 # ------------------
 
-required_apps = ["frappe"]
+# "org/repo": v15's install-app parses each entry with `fetch_details_from_tag`, and a bare "frappe"
+# sends it to GitHub (`find_org`) to guess the organisation, which fails on an offline bench
+required_apps = ["frappe/frappe"]
 
 # The tile on the apps screen (/apps) opens the "Xinqu Governance" workspace (governance/workspace/);
 # the route is v15's (v16 redirects /app to /desk). Shown to governance roles and system managers.
