@@ -39,9 +39,12 @@ frappe.query_reports["Overdue Queue"] = {
 		},
 	],
 	formatter(value, row, column, data, default_formatter) {
+		if (column.fieldname === "case_type" && value) {
+			value = __(value);
+		}
 		value = default_formatter(value, row, column, data);
 		if (column.fieldname === "sla_status" && data) {
-			const colour = data.sla_status === "Overdue" ? "red" : "orange";
+			const colour = data.sla_status_key === "Overdue" ? "red" : "orange";
 			value = `<span style="color: var(--${colour}-600)">${value}</span>`;
 		}
 		return value;
