@@ -120,3 +120,49 @@ def test_every_script_report_runs_for_every_role_it_is_shared_with(live_server, 
 		frappe.db.rollback()
 		purge_cases(tree, commit=False)
 		purge_tree(tree, users=list(users.values()))
+
+
+def test_the_case_reports_open_on_the_users_own_node():
+	"""Opened without the (required) jurisdiction filter, Governance Measures and Overdue Queue cover the
+	user's own node instead of failing with "Filter missing"; the desk gets the same node as the filter's
+	default through `frappe.boot`."""
+	from xinqu_governance.cases.report.governance_measures import governance_measures
+	from xinqu_governance.cases.report.overdue_queue import overdue_queue
+	from xinqu_governance.governance.access import boot_session
+	from xinqu_governance.tests.factories import make_assignment
+
+	tree = new_tree()
+	officer = make_user_at(TOWN_OFFICER, tree.town_a, password=None, prefix="xq-rep")
+	both_towns = make_user_at(TOWN_OFFICER, tree.town_b, password=None, prefix="xq-rep")
+	make_assignment(both_towns, TOWN_OFFICER, tree.town_a)
+	here = make_case("Dispute", tree.grid_a1)
+	there = make_case("Dispute", tree.grid_b1)
+	for name in (here.name, there.name):
+		frappe.db.set_value(
+			"Dispute", name, {"sla_status": "Overdue", "resolution_due": add_to_date(now_datetime(), hours=-5)}
+		)
+
+	frappe.set_user(officer)
+	try:
+		bootinfo = frappe._dict()
+		boot_session(bootinfo)
+		assert bootinfo.xinqu_jurisdiction == tree.town_a
+		_columns, rows = overdue_queue.execute({})
+		assert [row.case for row in rows] == [here.name]
+		_columns, measures, _message = governance_measures.execute({})
+		assert measures
+	finally:
+		frappe.set_user("Administrator")
+
+	# of two towns held, the first in tree order; the filter, when given, wins
+	frappe.set_user(both_towns)
+	try:
+		assert [row.case for row in overdue_queue.execute({})[1]] == [here.name]
+		assert [row.case for row in overdue_queue.execute({"jurisdiction": tree.town_b})[1]] == [there.name]
+	finally:
+		frappe.set_user("Administrator")
+
+	# a user without a node (an administrator) gets the root of the only tree, or has to choose
+	new_tree()
+	with pytest.raises(frappe.ValidationError, match="Choose a jurisdiction"):
+		overdue_queue.execute({})

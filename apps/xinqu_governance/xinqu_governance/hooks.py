@@ -32,6 +32,9 @@ add_to_apps_screen = [
 # separately with `bench --site SITE xinqu-apply-profile PATH` (see README).
 after_install = "xinqu_governance.install.after_install"
 
+# the user's own jurisdiction node, the default of the reports' jurisdiction filter
+boot_session = "xinqu_governance.governance.access.boot_session"
+
 # Scheduled Tasks
 # ---------------
 

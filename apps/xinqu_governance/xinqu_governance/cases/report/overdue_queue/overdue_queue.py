@@ -18,7 +18,7 @@ from frappe.utils import cint, flt, get_datetime, time_diff_in_hours
 
 from xinqu_governance.cases import sla
 from xinqu_governance.cases.case_types import case_doctypes
-from xinqu_governance.governance.access import check_cases_readable
+from xinqu_governance.governance.access import cases_report_node
 
 DEFAULT_PAGE_LENGTH = 100
 MAX_PAGE_LENGTH = 500
@@ -84,10 +84,7 @@ def get_columns() -> list[dict]:
 
 
 def get_data(filters) -> list[dict]:
-	node = filters.get("jurisdiction")
-	if not node:
-		frappe.throw(_("Choose a jurisdiction."), title=_("Missing Filter"))
-	check_cases_readable(node)
+	node = cases_report_node(filters)
 
 	statuses = [filters.sla_status] if filters.get("sla_status") in QUEUE_STATUSES else list(QUEUE_STATUSES)
 	page_length = min(cint(filters.get("page_length")) or DEFAULT_PAGE_LENGTH, MAX_PAGE_LENGTH)
