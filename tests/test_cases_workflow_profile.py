@@ -18,6 +18,7 @@ from tests.case_factories import (
 	stage,
 	write_case_profile,
 )
+from tests.factories import REPO
 
 pytestmark = pytest.mark.usefixtures("case_profile")
 
@@ -144,3 +145,47 @@ def test_the_shipped_workflows_are_what_the_site_runs(tmp_path):
 		"Risk Assessment Approval",
 		"Emergency Response",
 	}
+
+
+REPO_WORKFLOWS = sorted((REPO / "workflows").glob("*.json"))
+# the nodes' size in the Workflow Builder at most (StateNode: padding 15 × 25 around a label of at
+# most 110 px; ActionNode: padding 5 × 10 around the action's name)
+NODE_SIZE = {"state": (200, 60), "action": (220, 40)}
+
+
+def overlap(a: dict, b: dict) -> bool:
+	(aw, ah), (bw, bh) = NODE_SIZE[a["type"]], NODE_SIZE[b["type"]]
+	ax, ay, bx, by = a["position"]["x"], a["position"]["y"], b["position"]["x"], b["position"]["y"]
+	return ax < bx + bw and bx < ax + aw and ay < by + bh and by < ay + ah
+
+
+@pytest.mark.parametrize("path", REPO_WORKFLOWS, ids=lambda path: path.stem)
+def test_every_workflow_ships_a_layout_for_the_workflow_builder(path):
+	"""Without `workflow_data` Frappe's Workflow Builder puts every state on one line with the actions
+	heaped on each other. Each shipped workflow has a node per state and per transition (matched
+	through `workflow_builder_id`, as frappe/public/js/workflow_builder/utils.js reads them), the edges
+	state → action → state, and no two nodes on top of each other; the site keeps the layout."""
+	workflow = next(doc for doc in json.loads(path.read_text()) if doc["doctype"] == "Workflow")
+	elements = workflow["workflow_data"]
+	nodes = {element["id"]: element for element in elements if element["type"] in NODE_SIZE}
+	edges = {element["id"] for element in elements if element["type"] == "transition"}
+
+	state_ids = {row["state"]: row.get("workflow_builder_id") for row in workflow["states"]}
+	assert len(set(state_ids.values())) == len(state_ids) and None not in state_ids.values()
+	assert {i for i, node in nodes.items() if node["type"] == "state"} == set(state_ids.values())
+	for transition in workflow["transitions"]:
+		action = nodes[transition["workflow_builder_id"]]
+		source, target = state_ids[transition["state"]], state_ids[transition["next_state"]]
+		assert action["type"] == "action"
+		assert action["data"] == {"from_id": source, "to_id": target}
+		assert {f"edge-{source}-{action['id']}", f"edge-{action['id']}-{target}"} <= edges
+	assert len(nodes) == len(workflow["states"]) + len(workflow["transitions"])
+
+	placed = list(nodes.values())
+	clashes = [
+		(a["id"], b["id"]) for i, a in enumerate(placed) for b in placed[i + 1 :] if overlap(a, b)
+	]
+	assert not clashes
+
+	on_site = frappe.db.get_value("Workflow", workflow["name"], "workflow_data")
+	assert json.loads(on_site) == elements
