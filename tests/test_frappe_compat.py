@@ -35,6 +35,18 @@ def test_no_index_is_made_twice(doctype):
 		seen[columns] = key
 
 
+def test_a_unique_field_has_no_search_index_besides():
+	"""The unique index serves lookups already; with `search_index` too, the next schema sync of the
+	table (any change to the DocType, on v15 as in the runtime) adds `<field>_index` beside it."""
+	both = [
+		(doc["name"], df["fieldname"])
+		for doc in app_doctypes()
+		for df in doc["fields"]
+		if df.get("unique") and df.get("search_index")
+	]
+	assert not both
+
+
 LISTED = [doc["name"] for doc in app_doctypes() if not doc.get("issingle") and not doc.get("istable")]
 
 
@@ -44,6 +56,17 @@ def test_the_sort_column_of_every_list_leads_an_index(doctype):
 	by default, v16 `creation`; child tables are read through their parent)."""
 	sort_field = frappe.get_meta(doctype).sort_field
 	assert any(columns[0] == sort_field for columns in indexes_of(doctype).values()), sort_field
+
+
+MAX_STANDARD_FILTERS = 4
+
+
+@pytest.mark.parametrize("doctype", LISTED)
+def test_a_list_has_at_most_four_standard_filters(doctype):
+	"""On a phone the desk stacks every standard filter (`in_standard_filter`) above the list: nine of
+	them hid the Grid Event list. Case lists keep jurisdiction, category or type, state and assignee."""
+	standard = [df.fieldname for df in frappe.get_meta(doctype).fields if df.in_standard_filter]
+	assert len(standard) <= MAX_STANDARD_FILTERS, standard
 
 
 def test_the_app_creates_the_custom_fields_its_code_reads():
