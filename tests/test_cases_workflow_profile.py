@@ -16,6 +16,7 @@ from tests.case_factories import (
 	make_case,
 	new_tree,
 	stage,
+	unique,
 	write_case_profile,
 )
 from tests.factories import REPO
@@ -189,3 +190,68 @@ def test_every_workflow_ships_a_layout_for_the_workflow_builder(path):
 
 	on_site = frappe.db.get_value("Workflow", workflow["name"], "workflow_data")
 	assert json.loads(on_site) == elements
+
+
+@pytest.fixture
+def dispute_workflow():
+	"""The site's Dispute workflow to change; put back afterwards."""
+	yield frappe.get_doc("Workflow", "Dispute Mediation")
+	frappe.db.rollback()
+	frappe.clear_cache()
+
+
+def without_state(workflow, state: str) -> None:
+	workflow.states = [row for row in workflow.states if row.state != state]
+	workflow.transitions = [
+		row for row in workflow.transitions if state not in (row.state, row.next_state)
+	]
+
+
+def refused(workflow, error, match: str | None = None) -> None:
+	"""Saving `workflow` fails; what the failed save wrote (Frappe's Workflow.validate deactivates the
+	DocType's workflows before the hooks run) is undone, as the request's rollback would."""
+	frappe.db.savepoint("workflow_change")
+	with pytest.raises(error, match=match):
+		workflow.save()
+	frappe.db.rollback(save_point="workflow_change")
+
+
+def test_a_workflow_change_that_would_break_the_cases_is_refused_in_chinese(people, dispute_workflow):
+	from xinqu_governance.cases.workflow_changes import CaseWorkflowChangeError
+
+	frappe.local.lang = "zh"
+	case = make_case("Dispute", people.village_a1)
+	frappe.db.set_value("Dispute", case.name, "workflow_state", "Mediation at Town")
+
+	# a state cases are in
+	workflow = frappe.get_doc("Workflow", "Dispute Mediation")
+	without_state(workflow, "Mediation at Town")
+	refused(workflow, CaseWorkflowChangeError, "无法删除状态.*仍有1件")
+
+	# every closing state
+	workflow = frappe.get_doc("Workflow", "Dispute Mediation")
+	for row in workflow.states:
+		row.closes_case = 0
+	refused(workflow, CaseWorkflowChangeError, "至少需要一个结案状态")
+
+	# a level that does not exist: set by a state, or required by a transition
+	workflow = frappe.get_doc("Workflow", "Dispute Mediation")
+	next(row for row in workflow.states if row.update_field == "handling_level").update_value = "Province"
+	refused(workflow, CaseWorkflowChangeError, "该层级不存在")
+	workflow = frappe.get_doc("Workflow", "Dispute Mediation")
+	workflow.transitions[0].required_level = "Province"
+	refused(workflow, frappe.ValidationError)
+
+	# a state no case is in may go (one added for the test: no case anywhere is in it)
+	spare = frappe.get_doc({"doctype": "Workflow State", "workflow_state_name": unique("待复核")}).insert()
+	workflow = dispute_workflow
+	workflow.append("states", {"state": spare.name, "allow_edit": "Village Staff"})
+	workflow.append(
+		"transitions",
+		{"state": "Reported", "action": "Accept", "next_state": spare.name, "allowed": "Village Staff"},
+	)
+	workflow.save()
+	without_state(workflow, spare.name)
+	workflow.save()
+	saved = frappe.get_doc("Workflow", workflow.name)
+	assert saved.is_active and spare.name not in {row.state for row in saved.states}

@@ -68,6 +68,8 @@ doc_events = {
 	},
 	"DocType": {"on_update": "xinqu_governance.cases.case_types.clear_case_doctypes_cache"},
 	"Custom Field": {"on_update": "xinqu_governance.cases.case_types.clear_case_doctypes_cache"},
+	# a change to a case workflow that would strand cases or never close them is refused
+	"Workflow": {"validate": "xinqu_governance.cases.workflow_changes.validate_case_workflow_change"},
 }
 
 # the custom fields the code reads and the composite indexes of the case tables (SLA queue, assignment load)
