@@ -20,10 +20,26 @@ from tests.test_case_rules_support import (
 )
 
 SLA_JOB = "xinqu_governance.cases.escalation.run_sla_job"
+ESCALATED = "上交至"  # of the timeline entry "Escalated from … to …", written in the site's language
 
 
 @pytest.fixture
-def world():
+def chinese_site():
+	"""The site's language (System Settings) is Chinese, as the district profile sets it."""
+	from xinqu_governance.governance.site_language import site_language
+
+	changed = site_language() != "zh"
+	if changed:
+		frappe.db.set_single_value("System Settings", "language", "zh")
+		frappe.clear_cache(doctype="System Settings")
+	yield
+	if changed:
+		frappe.db.rollback()
+		frappe.clear_cache(doctype="System Settings")
+
+
+@pytest.fixture
+def world(chinese_site):
 	w = make_world()
 	w.village_rule = make_sla_rule(
 		w,
@@ -81,7 +97,7 @@ def test_due_soon_then_overdue_then_escalated_once(world):
 	assert escalated.escalation_count == 1
 	assert escalated.resolution_due == T0 + hours(73 + 168)  # the town's own deadline
 	assert escalated.sla_status == sla.ON_TRACK
-	assert len(comments(case, "Escalated")) == 1
+	assert len(comments(case, ESCALATED)) == 1
 	supervisor = members(world.centre_p)[0]
 	assert {escalated.assigned_to, supervisor} <= notified(case)
 
@@ -92,7 +108,7 @@ def test_due_soon_then_overdue_then_escalated_once(world):
 	run_sla_job(now=T0 + hours(100))
 	after = reload(case)
 	assert (after.escalation_count, after.handling_level, after.modified) == (1, "Town", modified)
-	assert len(comments(case, "Escalated")) == 1
+	assert len(comments(case, ESCALATED)) == 1
 
 
 def test_escalate_to_level_and_grace_period(world):
@@ -171,7 +187,7 @@ def test_the_scheduler_runs_it_as_a_scheduled_job_type(world):
 		job.execute()
 	escalated = reload(case)
 	assert (escalated.handling_level, escalated.escalation_count) == ("Town", 1)
-	assert len(comments(case, "Escalated")) == 1
+	assert len(comments(case, ESCALATED)) == 1
 
 
 @pytest.fixture
@@ -219,3 +235,41 @@ def test_village_queue_loses_the_escalated_case(village_world):
 		assert frappe.has_permission("Dispute", "read", doc=reload(case))  # still in their territory
 	finally:
 		frappe.set_user("Administrator")
+
+
+
+def test_what_the_job_stores_is_in_the_sites_language_with_dates_for_people(world):
+	"""The job runs in English (frappe.local.lang en, as scheduled jobs and the CLI do); the timeline
+	entry, the early warning and the notifications it stores are read by the district's staff: Chinese,
+	with dates as people write them, not 2026-03-05 09:00:00."""
+	frappe.db.set_value("SLA Rule", world.town_rule, "on_breach", sla.RAISE_WARNING)
+	with clock(T0):
+		case = make_dispute(world.grid_p1)
+	frappe.local.lang = "en"
+	run_sla_job(now=T0 + hours(73))
+	assert frappe.local.lang == "en"  # the job's own language is left as it was
+
+	entry = frappe.get_all(
+		"Comment",
+		filters={"reference_doctype": "Dispute", "reference_name": case.name, "comment_type": "Info"},
+		pluck="content",
+	)
+	assert len(entry) == 1
+	assert "已由" in entry[0] and "上交至" in entry[0], entry[0]
+	assert "2026年3月5日 09:00" in entry[0], entry[0]  # the village deadline, T0 + 72 h
+	assert "2026-03-05" not in entry[0]
+
+	subjects = frappe.get_all(
+		"Notification Log", filters={"document_type": "Dispute", "document_name": case.name}, pluck="subject"
+	)
+	assert subjects and all("上交" in subject for subject in subjects), subjects
+
+	# the town's deadline passes too: no level above is configured to escalate, so a warning
+	frappe.local.lang = "en"
+	escalated = reload(case)
+	run_sla_job(now=escalated.resolution_due + hours(1))
+	message = frappe.get_value(
+		"Early Warning", {"case_doctype": "Dispute", "case_name": case.name, "sla_rule": world.town_rule}, "message"
+	)
+	due = escalated.resolution_due
+	assert message.startswith(f"自{due.year}年{due.month}月{due.day}日 {due:%H:%M}起超期"), message

@@ -16,8 +16,10 @@ from tests.case_factories import (
 	make_case,
 	new_tree,
 	stage,
+	unique,
 	write_case_profile,
 )
+from tests.factories import REPO
 
 pytestmark = pytest.mark.usefixtures("case_profile")
 
@@ -144,3 +146,112 @@ def test_the_shipped_workflows_are_what_the_site_runs(tmp_path):
 		"Risk Assessment Approval",
 		"Emergency Response",
 	}
+
+
+REPO_WORKFLOWS = sorted((REPO / "workflows").glob("*.json"))
+# the nodes' size in the Workflow Builder at most (StateNode: padding 15 × 25 around a label of at
+# most 110 px; ActionNode: padding 5 × 10 around the action's name)
+NODE_SIZE = {"state": (200, 60), "action": (220, 40)}
+
+
+def overlap(a: dict, b: dict) -> bool:
+	(aw, ah), (bw, bh) = NODE_SIZE[a["type"]], NODE_SIZE[b["type"]]
+	ax, ay, bx, by = a["position"]["x"], a["position"]["y"], b["position"]["x"], b["position"]["y"]
+	return ax < bx + bw and bx < ax + aw and ay < by + bh and by < ay + ah
+
+
+@pytest.mark.parametrize("path", REPO_WORKFLOWS, ids=lambda path: path.stem)
+def test_every_workflow_ships_a_layout_for_the_workflow_builder(path):
+	"""Without `workflow_data` Frappe's Workflow Builder puts every state on one line with the actions
+	heaped on each other. Each shipped workflow has a node per state and per transition (matched
+	through `workflow_builder_id`, as frappe/public/js/workflow_builder/utils.js reads them), the edges
+	state → action → state, and no two nodes on top of each other; the site keeps the layout."""
+	workflow = next(doc for doc in json.loads(path.read_text()) if doc["doctype"] == "Workflow")
+	elements = workflow["workflow_data"]
+	nodes = {element["id"]: element for element in elements if element["type"] in NODE_SIZE}
+	edges = {element["id"] for element in elements if element["type"] == "transition"}
+
+	state_ids = {row["state"]: row.get("workflow_builder_id") for row in workflow["states"]}
+	assert len(set(state_ids.values())) == len(state_ids) and None not in state_ids.values()
+	assert {i for i, node in nodes.items() if node["type"] == "state"} == set(state_ids.values())
+	for transition in workflow["transitions"]:
+		action = nodes[transition["workflow_builder_id"]]
+		source, target = state_ids[transition["state"]], state_ids[transition["next_state"]]
+		assert action["type"] == "action"
+		assert action["data"] == {"from_id": source, "to_id": target}
+		assert {f"edge-{source}-{action['id']}", f"edge-{action['id']}-{target}"} <= edges
+	assert len(nodes) == len(workflow["states"]) + len(workflow["transitions"])
+
+	placed = list(nodes.values())
+	clashes = [
+		(a["id"], b["id"]) for i, a in enumerate(placed) for b in placed[i + 1 :] if overlap(a, b)
+	]
+	assert not clashes
+
+	on_site = frappe.db.get_value("Workflow", workflow["name"], "workflow_data")
+	assert json.loads(on_site) == elements
+
+
+@pytest.fixture
+def dispute_workflow():
+	"""The site's Dispute workflow to change; put back afterwards."""
+	yield frappe.get_doc("Workflow", "Dispute Mediation")
+	frappe.db.rollback()
+	frappe.clear_cache()
+
+
+def without_state(workflow, state: str) -> None:
+	workflow.states = [row for row in workflow.states if row.state != state]
+	workflow.transitions = [
+		row for row in workflow.transitions if state not in (row.state, row.next_state)
+	]
+
+
+def refused(workflow, error, match: str | None = None) -> None:
+	"""Saving `workflow` fails; what the failed save wrote (Frappe's Workflow.validate deactivates the
+	DocType's workflows before the hooks run) is undone, as the request's rollback would."""
+	frappe.db.savepoint("workflow_change")
+	with pytest.raises(error, match=match):
+		workflow.save()
+	frappe.db.rollback(save_point="workflow_change")
+
+
+def test_a_workflow_change_that_would_break_the_cases_is_refused_in_chinese(people, dispute_workflow):
+	from xinqu_governance.cases.workflow_changes import CaseWorkflowChangeError
+
+	frappe.local.lang = "zh"
+	case = make_case("Dispute", people.village_a1)
+	frappe.db.set_value("Dispute", case.name, "workflow_state", "Mediation at Town")
+
+	# a state cases are in
+	workflow = frappe.get_doc("Workflow", "Dispute Mediation")
+	without_state(workflow, "Mediation at Town")
+	refused(workflow, CaseWorkflowChangeError, "无法删除状态.*仍有1件")
+
+	# every closing state
+	workflow = frappe.get_doc("Workflow", "Dispute Mediation")
+	for row in workflow.states:
+		row.closes_case = 0
+	refused(workflow, CaseWorkflowChangeError, "至少需要一个结案状态")
+
+	# a level that does not exist: set by a state, or required by a transition
+	workflow = frappe.get_doc("Workflow", "Dispute Mediation")
+	next(row for row in workflow.states if row.update_field == "handling_level").update_value = "Province"
+	refused(workflow, CaseWorkflowChangeError, "该层级不存在")
+	workflow = frappe.get_doc("Workflow", "Dispute Mediation")
+	workflow.transitions[0].required_level = "Province"
+	refused(workflow, frappe.ValidationError)
+
+	# a state no case is in may go (one added for the test: no case anywhere is in it)
+	spare = frappe.get_doc({"doctype": "Workflow State", "workflow_state_name": unique("待复核")}).insert()
+	workflow = dispute_workflow
+	workflow.append("states", {"state": spare.name, "allow_edit": "Village Staff"})
+	workflow.append(
+		"transitions",
+		{"state": "Reported", "action": "Accept", "next_state": spare.name, "allowed": "Village Staff"},
+	)
+	workflow.save()
+	without_state(workflow, spare.name)
+	workflow.save()
+	saved = frappe.get_doc("Workflow", workflow.name)
+	assert saved.is_active and spare.name not in {row.state for row in saved.states}

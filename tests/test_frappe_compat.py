@@ -35,6 +35,18 @@ def test_no_index_is_made_twice(doctype):
 		seen[columns] = key
 
 
+def test_a_unique_field_has_no_search_index_besides():
+	"""The unique index serves lookups already; with `search_index` too, the next schema sync of the
+	table (any change to the DocType, on v15 as in the runtime) adds `<field>_index` beside it."""
+	both = [
+		(doc["name"], df["fieldname"])
+		for doc in app_doctypes()
+		for df in doc["fields"]
+		if df.get("unique") and df.get("search_index")
+	]
+	assert not both
+
+
 LISTED = [doc["name"] for doc in app_doctypes() if not doc.get("issingle") and not doc.get("istable")]
 
 
@@ -44,6 +56,17 @@ def test_the_sort_column_of_every_list_leads_an_index(doctype):
 	by default, v16 `creation`; child tables are read through their parent)."""
 	sort_field = frappe.get_meta(doctype).sort_field
 	assert any(columns[0] == sort_field for columns in indexes_of(doctype).values()), sort_field
+
+
+MAX_STANDARD_FILTERS = 4
+
+
+@pytest.mark.parametrize("doctype", LISTED)
+def test_a_list_has_at_most_four_standard_filters(doctype):
+	"""On a phone the desk stacks every standard filter (`in_standard_filter`) above the list: nine of
+	them hid the Grid Event list. Case lists keep jurisdiction, category or type, state and assignee."""
+	standard = [df.fieldname for df in frappe.get_meta(doctype).fields if df.in_standard_filter]
+	assert len(standard) <= MAX_STANDARD_FILTERS, standard
 
 
 def test_the_app_creates_the_custom_fields_its_code_reads():
@@ -71,3 +94,22 @@ def test_the_app_creates_the_custom_fields_its_code_reads():
 		for key in ("fieldtype", "label", "insert_after", "description"):
 			assert row.get(key) == field.get(key), (row["fieldname"], key)
 		assert (row.get("options") or "") == (field.get("options") or "")
+
+
+def test_required_apps_install_without_asking_github(monkeypatch):
+	"""v15's `install_app` parses each `required_apps` entry with `installer.parse_app_name`; a bare name
+	goes to `fetch_details_from_tag`, which asks GitHub for the organisation (`find_org`) unless the
+	entry names it ("org/repo"). On an offline bench that lookup fails the install."""
+	import frappe.installer
+
+	def find_org(repo):
+		raise AssertionError(f"install-app would look {repo!r} up on GitHub")
+
+	monkeypatch.setattr(frappe.installer, "find_org", find_org)
+	required = frappe.get_hooks("required_apps", app_name="xinqu_governance")
+	assert required
+	for entry in required:
+		# v15 checks os.path.exists and git URLs first; the entry is neither
+		assert not Path(entry).exists() and not frappe.installer.is_git_url(entry)
+		_org, repo, _tag = frappe.installer.fetch_details_from_tag(entry)
+		assert repo == "frappe"

@@ -117,6 +117,34 @@ def test_export_writes_what_an_administrator_changed(clean_site, tmp_path):
 	assert apply_profile(exported)["updated"] == 0
 
 
+def test_the_round_robin_pointer_is_runtime_state_not_profile_data(clean_site, tmp_path):
+	"""`Handling Unit.last_assigned_user` is where round-robin assignment got to: re-applying the profile
+	leaves it alone (the next case would otherwise go to the first member again), and export does not
+	write it."""
+	apply_profile(REPO)
+	unit = next(
+		doc
+		for profile_file in read_profile(REPO)
+		for doc in profile_file.docs
+		if doc["doctype"] == "Handling Unit" and doc.get("members")
+	)
+	member = unit["members"][-1]["user"]
+	frappe.db.set_value("Handling Unit", unit["name"], "last_assigned_user", member, update_modified=False)
+
+	summary = apply_profile(REPO)
+	assert ["updated", "Handling Unit", unit["name"]] not in summary["changes"]
+	assert frappe.db.get_value("Handling Unit", unit["name"], "last_assigned_user") == member
+
+	exported = copy_profile(tmp_path)
+	assert export_profile(exported)["written"] == []
+	assert all(
+		"last_assigned_user" not in doc
+		for profile_file in read_profile(exported)
+		for doc in profile_file.docs
+		if doc["doctype"] == "Handling Unit"
+	)
+
+
 def test_profile_patch_runs_once_and_is_recorded(clean_site, tmp_path):
 	(tmp_path / "fixtures").mkdir()
 	patches = tmp_path / "patches"

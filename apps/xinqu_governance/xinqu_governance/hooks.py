@@ -8,7 +8,9 @@ app_license = "mit"
 # Apps
 # ------------------
 
-required_apps = ["frappe"]
+# "org/repo": v15's install-app parses each entry with `fetch_details_from_tag`, and a bare "frappe"
+# sends it to GitHub (`find_org`) to guess the organisation, which fails on an offline bench
+required_apps = ["frappe/frappe"]
 
 # The tile on the apps screen (/apps) opens the "Xinqu Governance" workspace (governance/workspace/);
 # the route is v15's (v16 redirects /app to /desk). Shown to governance roles and system managers.
@@ -29,6 +31,9 @@ add_to_apps_screen = [
 # The district's data (jurisdiction tree, users, workflows, print formats) is applied
 # separately with `bench --site SITE xinqu-apply-profile PATH` (see README).
 after_install = "xinqu_governance.install.after_install"
+
+# the user's own jurisdiction node, the default of the reports' jurisdiction filter
+boot_session = "xinqu_governance.governance.access.boot_session"
 
 # Scheduled Tasks
 # ---------------
@@ -66,9 +71,16 @@ doc_events = {
 		"validate": "xinqu_governance.governance.customization.customizes_only_app_doctypes",
 		"on_update": "xinqu_governance.cases.case_types.clear_case_doctypes_cache",
 	},
+	# a change to a case workflow that would strand cases or never close them is refused
+	"Workflow": {
+		"validate": [
+			"xinqu_governance.governance.customization.customizes_only_app_doctypes",
+			"xinqu_governance.cases.workflow_changes.validate_case_workflow_change",
+		]
+	},
 	**{
 		tool: {"validate": "xinqu_governance.governance.customization.customizes_only_app_doctypes"}
-		for tool in ("Property Setter", "Workflow", "Print Format", "Notification")
+		for tool in ("Property Setter", "Print Format", "Notification")
 	},
 }
 

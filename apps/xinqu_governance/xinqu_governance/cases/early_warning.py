@@ -33,6 +33,7 @@ from frappe.utils import add_days, cint, get_datetime
 from xinqu_governance.cases import sla
 from xinqu_governance.cases.case_types import case_doctypes, is_case_doctype, supervising_node
 from xinqu_governance.cases.timeline import add_case_entry, notify
+from xinqu_governance.governance.site_language import human_datetime, in_site_language
 
 REPEATED_SUBJECT = "Repeated Subject"
 PEOPLE_INVOLVED = "People Involved"
@@ -133,10 +134,14 @@ def check_case(doc, method=None):
 	if not is_case_doctype(doc.doctype) or doc.get("is_withdrawn"):
 		return
 	rules = active_rules(doc.doctype)
-	for rule in rules:
-		if rule.rule_type == REPEATED_SUBJECT:
-			check_repeated_subject(doc, rule)
-	check_people_involved(doc, [rule for rule in rules if rule.rule_type == PEOPLE_INVOLVED])
+	if not rules:
+		return
+	# the warnings' messages are read later by others: in the site's language, not the saver's
+	with in_site_language():
+		for rule in rules:
+			if rule.rule_type == REPEATED_SUBJECT:
+				check_repeated_subject(doc, rule)
+		check_people_involved(doc, [rule for rule in rules if rule.rule_type == PEOPLE_INVOLVED])
 
 
 def active_rules(case_doctype: str) -> list[frappe._dict]:
@@ -289,7 +294,7 @@ def raise_overdue_warnings(moment=None) -> list[str]:
 					rule=rule.name,
 					breach_due=row.resolution_due,
 					trigger_key=make_trigger_key(rule.name, doctype, row.name, row.resolution_due),
-					message=_("Overdue since {0}").format(row.resolution_due),
+					message=_("Overdue since {0}").format(human_datetime(row.resolution_due)),
 				)
 				if name:
 					raised.append(name)

@@ -45,12 +45,15 @@ from xinqu_governance.cases.early_warning import (
 	raise_warning,
 )
 from xinqu_governance.cases.timeline import add_case_entry, notify
+from xinqu_governance.governance.site_language import human_datetime, in_site_language
 
 ESCALATION_BATCH = 500  # breaches acted on per rule in one run at most; the rest wait 5 minutes
 
 
+@in_site_language()
 def run_sla_job(now=None) -> dict:
-	"""Scheduled every 5 minutes. Returns what it did (counts and the cases escalated / warned)."""
+	"""Scheduled every 5 minutes. Returns what it did (counts and the cases escalated / warned).
+	What it writes on the cases' timelines and in notifications is in the site's language."""
 	moment = get_datetime(now) if now else sla.now()
 	summary = frappe._dict(overdue=0, due_soon=0, escalated=[], warnings=[])
 	for doctype in case_doctypes():
@@ -208,7 +211,7 @@ def act_on_breach(doctype: str, name: str, breached_due, rule, moment) -> tuple[
 			else _("no handling unit at level {0} or above covers {1}").format(_(target), doc.jurisdiction)
 		)
 
-	message = _("Overdue since {0} (SLA rule {1})").format(doc.resolution_due, rule.name)
+	message = _("Overdue since {0} (SLA rule {1})").format(human_datetime(doc.resolution_due), rule.name)
 	if reason:
 		message = _("{0}; not escalated: {1}").format(message, reason)
 	warning = raise_warning(
@@ -271,7 +274,7 @@ def escalate(doc, found: routing.Route, rule, moment) -> None:
 		before.unit or "-",
 		_(doc.handling_level),
 		doc.handling_unit,
-		before.due,
+		human_datetime(before.due),
 		rule.name,
 	)
 	if step:

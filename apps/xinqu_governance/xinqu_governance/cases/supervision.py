@@ -29,6 +29,7 @@ from xinqu_governance.cases.case_types import (
 	supervising_node,
 )
 from xinqu_governance.cases.timeline import add_case_entry, notify
+from xinqu_governance.governance.site_language import human_datetime, in_site_language
 
 OPEN = "Open"
 REPLIED = "Replied"
@@ -161,10 +162,11 @@ def set_reply(doc) -> None:
 		doc.status = REPLIED
 
 
+@in_site_language()
 def after_issue(doc) -> None:
-	"""Timeline entry on the case and notifications to the responsible people."""
+	"""Timeline entry on the case and notifications to the responsible people (in the site's language)."""
 	text = _("Supervision {0} ({1}) issued by {2}: reply by {3}. {4}").format(
-		doc.name, _(doc.kind), doc.issued_by, doc.deadline, doc.instruction
+		doc.name, _(doc.kind), doc.issued_by, human_datetime(doc.deadline), doc.instruction
 	)
 	add_case_entry(doc.case_doctype, doc.case_name, text)
 	notify(
@@ -175,6 +177,7 @@ def after_issue(doc) -> None:
 	)
 
 
+@in_site_language()
 def after_reply(doc) -> None:
 	text = _("Reply to supervision {0} by {1}: {2}").format(doc.name, doc.replied_by, doc.reply)
 	add_case_entry(doc.case_doctype, doc.case_name, text)
@@ -185,6 +188,7 @@ def after_reply(doc) -> None:
 # Daily job
 
 
+@in_site_language()
 def record_breached_supervisions(now=None) -> list[str]:
 	"""Daily: an Accountability Record for each Open supervision past its deadline, exactly once."""
 	moment = get_datetime(now) if now else sla.now()
@@ -240,7 +244,7 @@ def make_accountability_record(row) -> str:
 		}
 	).insert(ignore_permissions=True)
 	text = _("Supervision {0} was not answered by {1}: accountability record {2}.").format(
-		row.name, row.deadline, record.name
+		row.name, human_datetime(row.deadline), record.name
 	)
 	add_case_entry(row.case_doctype, row.case_name, text)
 	notify(

@@ -147,6 +147,47 @@ def expire_assignments() -> list[str]:
 	return users
 
 
+def own_jurisdiction(user: str | None = None) -> str | None:
+	"""The node the user's reports open on: the widest of the nodes their Jurisdiction Assignments give
+	them (User Permissions on Jurisdiction; the first in tree order among equals). A user without any
+	(an administrator) gets the tree's root when there is only one, else None."""
+	user = user or frappe.session.user
+	J = frappe.qb.DocType("Jurisdiction")
+	UP = frappe.qb.DocType("User Permission")
+	query = frappe.qb.from_(J).select(J.name).orderby(J.rgt - J.lft, order=frappe.qb.desc).orderby(J.lft)
+	own = (
+		query.join(UP)
+		.on(UP.for_value == J.name)
+		.where((UP.user == user) & (UP.allow == "Jurisdiction") & (UP.apply_to_all_doctypes == 1))
+		.limit(1)
+		.run(pluck=True)
+	)
+	if own:
+		return own[0]
+	if frappe.permissions.get_user_permissions(user).get("Jurisdiction"):
+		return None
+	roots = query.where(J.parent_jurisdiction.isnull() | (J.parent_jurisdiction == "")).limit(2).run(pluck=True)
+	return roots[0] if len(roots) == 1 else None
+
+
+def boot_session(bootinfo) -> None:
+	"""`frappe.boot.xinqu_jurisdiction`: the default of the reports' jurisdiction filter."""
+	if frappe.session.user != "Guest":
+		bootinfo.xinqu_jurisdiction = own_jurisdiction()
+
+
+def cases_report_node(filters) -> str:
+	"""The jurisdiction a report over cases covers: its `jurisdiction` filter, else the user's own node
+	(a report opened without the filter, or called without it); refused unless the user may read it."""
+	node = filters.get("jurisdiction") or own_jurisdiction()
+	if not node:
+		frappe.throw(_("Choose a jurisdiction."), title=_("Missing Filter"))
+	if not frappe.db.exists("Jurisdiction", node):
+		frappe.throw(_("{0} is not a jurisdiction.").format(node), title=_("Not Permitted"))
+	check_cases_readable(node)
+	return node
+
+
 def check_cases_readable(node: str) -> None:
 	"""Refuse (PermissionError) a report over the cases of `node` unless the user may read that
 	Jurisdiction, i.e. it lies under one of their nodes."""

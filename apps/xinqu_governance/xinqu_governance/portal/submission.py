@@ -21,6 +21,7 @@ from xinqu_governance.portal.tracking import (
 )
 from xinqu_governance.registry import citizen_id
 from xinqu_governance.registry.utils import LEVEL_VILLAGE, is_valid_phone, normalize_phone
+from xinqu_governance.governance.site_language import site_language
 
 # What a resident may file, and the DocType each becomes.
 CASE_DOCTYPE_OF = {
@@ -266,10 +267,6 @@ def subject_of(clean: frappe._dict) -> str:
 	if clean.submission_type == "Complaint":
 		return _("Complaint: {0}", lang=site_language()).format(head)
 	return head
-
-
-def site_language() -> str:
-	return frappe.db.get_single_value("System Settings", "language") or "en"
 
 
 def new_tracking_code() -> str:

@@ -1,5 +1,6 @@
 """`apply_profile`: bring a site in line with a profile, touching only what differs."""
 
+import json
 from pathlib import Path
 
 import frappe
@@ -114,6 +115,11 @@ def _existing_name(docdict: dict, wanted: dict) -> str | None:
 
 def _prepare(doc, docdict: dict, inserting: bool) -> None:
 	doc.flags.ignore_permissions = True
+	for df in doc.meta.get("fields", {"fieldtype": "JSON"}):
+		# a profile file holds a JSON field as JSON (e.g. a Workflow's `workflow_data`, a list), which
+		# Frappe only stores as text
+		if isinstance(doc.get(df.fieldname), list | dict):
+			doc.set(df.fieldname, json.dumps(doc.get(df.fieldname), ensure_ascii=False))
 	if doc.doctype == "User":
 		doc.flags.no_welcome_email = True
 		doc.send_welcome_email = 0

@@ -8,6 +8,8 @@ frappe.query_reports["Governance Measures"] = {
 			label: __("Jurisdiction"),
 			fieldtype: "Link",
 			options: "Jurisdiction",
+			// the user's own node (governance/access.py boot_session)
+			default: frappe.boot.xinqu_jurisdiction,
 			reqd: 1,
 		},
 		{

@@ -28,7 +28,7 @@ from frappe.query_builder import Case
 from frappe.query_builder.functions import Count, Sum
 from frappe.utils import add_days, date_diff, get_first_day, getdate, today
 
-from xinqu_governance.governance.access import check_cases_readable
+from xinqu_governance.governance.access import cases_report_node
 
 UP = "Up"
 DOWN = "Down"
@@ -60,10 +60,7 @@ DEFINITIONS = (
 
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
-	node = filters.get("jurisdiction")
-	if not node:
-		frappe.throw(_("Choose a jurisdiction."), title=_("Missing Filter"))
-	check_jurisdiction_permission(node)
+	node = cases_report_node(filters)
 	this, previous = get_periods(filters)
 	bounds = frappe.db.get_value("Jurisdiction", node, ["lft", "rgt"])
 	return get_columns(), get_data(bounds, this, previous), _(DEFINITIONS)
@@ -80,12 +77,6 @@ def get_columns() -> list[dict]:
 		{"fieldname": "direction", "label": _("Target Direction"), "fieldtype": "Data", "width": 100},
 		{"fieldname": "note", "label": _("Note"), "fieldtype": "Data", "width": 220},
 	]
-
-
-def check_jurisdiction_permission(node: str) -> None:
-	if not frappe.db.exists("Jurisdiction", node):
-		frappe.throw(_("{0} is not a jurisdiction.").format(node), title=_("Not Permitted"))
-	check_cases_readable(node)
 
 
 def get_periods(filters) -> tuple[tuple, tuple]:

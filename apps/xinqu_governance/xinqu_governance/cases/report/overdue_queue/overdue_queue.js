@@ -8,6 +8,8 @@ frappe.query_reports["Overdue Queue"] = {
 			label: __("Jurisdiction"),
 			fieldtype: "Link",
 			options: "Jurisdiction",
+			// the user's own node (governance/access.py boot_session)
+			default: frappe.boot.xinqu_jurisdiction,
 			reqd: 1,
 		},
 		{
@@ -39,9 +41,12 @@ frappe.query_reports["Overdue Queue"] = {
 		},
 	],
 	formatter(value, row, column, data, default_formatter) {
+		if (column.fieldname === "case_type" && value) {
+			value = __(value);
+		}
 		value = default_formatter(value, row, column, data);
 		if (column.fieldname === "sla_status" && data) {
-			const colour = data.sla_status === "Overdue" ? "red" : "orange";
+			const colour = data.sla_status_key === "Overdue" ? "red" : "orange";
 			value = `<span style="color: var(--${colour}-600)">${value}</span>`;
 		}
 		return value;

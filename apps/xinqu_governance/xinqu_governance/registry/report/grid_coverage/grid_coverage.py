@@ -33,13 +33,10 @@ def get_columns():
 			"options": "Jurisdiction",
 			"width": 220,
 		},
-		{
-			"fieldname": "village",
-			"label": _("Village / Community"),
-			"fieldtype": "Link",
-			"options": "Jurisdiction",
-			"width": 160,
-		},
+		# Data, not a second Link to Jurisdiction: Frappe's report runner keeps one Link column per
+		# DocType for its User Permission match (the last one), and a grid worker's village lies above
+		# his node, so every row of his would be dropped
+		{"fieldname": "village", "label": _("Village / Community"), "fieldtype": "Data", "width": 160},
 		{"fieldname": "households", "label": _("Households"), "fieldtype": "Int", "width": 100},
 		{"fieldname": "residents", "label": _("Residents"), "fieldtype": "Int", "width": 100},
 		{"fieldname": "workers", "label": _("Grid Workers"), "fieldtype": "Int", "width": 100},
