@@ -55,6 +55,7 @@ scheduler_events = {
 doc_events = {
 	"*": {
 		"validate": [
+			"xinqu_governance.governance.link_access.validate_link_access",  # before anything copies
 			"xinqu_governance.cases.routing.route_case",
 			"xinqu_governance.cases.assignment.assign_new_case",
 			"xinqu_governance.cases.sla.apply_sla",

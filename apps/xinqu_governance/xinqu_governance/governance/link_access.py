@@ -1,0 +1,97 @@
+"""A link may only point to, and copy from, a record the user can read.
+
+Frappe copies `fetch_from` values from the linked record on every save, and some controllers copy
+from a linked record themselves; neither asks whether the user may read that record. So a village
+officer who is refused a resident of another village could still get the resident's name, ID number
+and phone back by linking him from a case. `validate_link_access` (a `validate` doc event on every
+DocType of the app, child tables walked from their parent) refuses such a link with
+`LinkAccessError`: for each *guarded* link whose value is new or changed it asks
+`frappe.has_permission(target, "read", name)` for the session user.
+
+Guarded links, read from the meta:
+- every Link field that a `fetch_from` of the same DocType reads from;
+- every Dynamic Link field;
+- the links that a controller copies from itself (`SERVER_COPIED_LINKS`).
+
+Writes by Administrator and system writes (`doc.flags.ignore_permissions`, install / migrate /
+patch) are not checked: the code that makes them has checked what it links.
+"""
+
+import frappe
+from frappe import _
+
+APP_MODULES = ("Governance", "Registry", "Cases")
+
+# DocType → its Link fields whose target a controller copies values from in Python
+SERVER_COPIED_LINKS = {
+	"Organisation Member": ("resident",),  # Organisation.validate_members: member_name
+	"Building": ("compound",),  # Building.validate: jurisdiction of the compound
+}
+
+
+class LinkAccessError(frappe.PermissionError):
+	"""A link names a record the user is not permitted to read."""
+
+
+def is_app_doctype(doctype: str) -> bool:
+	return frappe.get_meta(doctype).module in APP_MODULES
+
+
+def guarded_links(doctype: str) -> list[tuple[str, str, str]]:
+	"""(fieldname, fieldtype, options) of the guarded link fields of `doctype` (see module doc)."""
+	meta = frappe.get_meta(doctype)
+	fetched_from = {df.fetch_from.split(".", 1)[0] for df in meta.fields if df.get("fetch_from")}
+	fetched_from.update(SERVER_COPIED_LINKS.get(doctype, ()))
+	return [
+		(df.fieldname, df.fieldtype, df.options)
+		for df in meta.fields
+		if df.fieldtype == "Dynamic Link" or (df.fieldtype == "Link" and df.fieldname in fetched_from)
+	]
+
+
+def validate_link_access(doc, method=None):
+	"""Doc event (validate, "*"): refuse a new or changed guarded link to a record the user cannot read."""
+	if is_system_write(doc) or not is_app_doctype(doc.doctype):
+		return
+	before = None if doc.is_new() else doc.get_doc_before_save()
+	check_row_links(doc, before)
+	for table in doc.meta.get_table_fields():
+		before_rows = {row.name: row for row in (before.get(table.fieldname) if before else [])}
+		for row in doc.get(table.fieldname):
+			check_row_links(row, before_rows.get(row.name))
+
+
+def is_system_write(doc) -> bool:
+	return (
+		frappe.session.user == "Administrator"
+		or bool(doc.flags.ignore_permissions)
+		or bool(frappe.flags.in_install or frappe.flags.in_migrate or frappe.flags.in_patch)
+	)
+
+
+def record_exists(doctype: str, name: str) -> bool:
+	return bool(frappe.db.exists("DocType", doctype) and frappe.db.exists(doctype, name))
+
+
+def check_row_links(row, before_row) -> None:
+	user = frappe.session.user
+	for fieldname, fieldtype, options in guarded_links(row.doctype):
+		target = row.get(options) if fieldtype == "Dynamic Link" else options
+		name = row.get(fieldname)
+		if not target or not name:
+			continue
+		if before_row and before_row.get(fieldname) == name and (
+			fieldtype == "Link" or before_row.get(options) == target
+		):
+			continue  # unchanged: it was allowed when it was set
+		if not record_exists(target, name):
+			continue  # Frappe's own link validation reports it
+		if not frappe.has_permission(target, "read", doc=name, user=user):
+			label = _(row.meta.get_label(fieldname))
+			frappe.throw(
+				_("{0}: you are not permitted to read {1} {2}, so you cannot link it.").format(
+					label, _(target), name
+				),
+				LinkAccessError,
+				title=_("Not Permitted"),
+			)
