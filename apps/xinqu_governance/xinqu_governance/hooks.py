@@ -66,6 +66,12 @@ doc_events = {
 	"Custom Field": {"on_update": "xinqu_governance.cases.case_types.clear_case_doctypes_cache"},
 }
 
+# Frappe's csv / xlsx exports, with cells that would run as formulas neutralised (governance/export_formulas.py)
+override_whitelisted_methods = {
+	"frappe.desk.reportview.export_query": "xinqu_governance.governance.export_formulas.export_report_view",
+	"frappe.desk.query_report.export_query": "xinqu_governance.governance.export_formulas.export_query_report",
+}
+
 # the custom fields the code reads and the composite indexes of the case tables (SLA queue, assignment load)
 after_migrate = ["xinqu_governance.install.after_migrate"]
 
