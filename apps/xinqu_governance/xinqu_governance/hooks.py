@@ -72,6 +72,9 @@ override_whitelisted_methods = {
 	"frappe.desk.query_report.export_query": "xinqu_governance.governance.export_formulas.export_query_report",
 }
 
+# a logged-in session has its CSRF token from login on (governance/session_csrf.py)
+on_session_creation = "xinqu_governance.governance.session_csrf.issue_csrf_token"
+
 # the custom fields the code reads and the composite indexes of the case tables (SLA queue, assignment load)
 after_migrate = ["xinqu_governance.install.after_migrate"]
 
