@@ -192,7 +192,7 @@ def test_every_linking_field_of_every_app_doctype_is_checked(monkeypatch):
 			covered.add(parent)
 		reads.clear()
 		validate_link_access(doc)
-		asked = {(doctype, name) for doctype, ptype, name, who in reads if ptype == "read" and who == user}
+		asked = {(doctype, name) for doctype, ptype, name, who in reads if ptype in ("read", "select") and who == user}
 		assert expected <= asked, (parent, expected - asked)
 	assert covered == {d.name for d in doctypes if linking_fields(d.name)}
 
@@ -205,3 +205,26 @@ def test_a_denied_link_in_a_child_row_is_refused(monkeypatch):
 	doc.append("members", {"resident": "someone"})
 	with pytest.raises(LinkAccessError):
 		validate_link_access(doc)
+
+
+def test_a_link_that_copies_only_the_title_needs_select_and_others_read():
+	def ptype_of(doctype, fieldname):
+		return {f: p for f, _t, _o, p in link_access.guarded_links(doctype)}[fieldname]
+
+	assert ptype_of("Grid Profile Worker", "user") == "select"  # copies the User's full name
+	assert ptype_of("Household Member", "resident") == "select"  # copies the Resident's full name
+	assert ptype_of("Service Request", "applicant") == "read"  # copies ID number and phone
+	assert ptype_of("Stability Risk Assessment", "reference_name") == "read"
+
+
+def test_a_town_officer_still_adds_a_grid_worker(people):
+	"""Officers may select, not read, other users: the worker's name is copied as Frappe shows it."""
+	profile = frappe.get_doc(
+		{"doctype": "Grid Profile", "jurisdiction": people.grid_a1, "grid_number": 7}
+	).insert(ignore_permissions=True)
+	with as_user(people.officer_a):
+		assert not frappe.has_permission("User", "read", doc=people.grid_worker)
+		profile = frappe.get_doc("Grid Profile", profile.name)
+		profile.append("workers", {"user": people.grid_worker, "phone": "13909720002"})
+		profile.save()
+	assert profile.workers[0].worker_name

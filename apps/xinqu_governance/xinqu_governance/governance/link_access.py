@@ -24,7 +24,7 @@ APP_MODULES = ("Governance", "Registry", "Cases")
 
 # DocType → its Link fields whose target a controller copies values from in Python
 SERVER_COPIED_LINKS = {
-	"Organisation Member": ("resident",),  # Organisation.validate_members: member_name
+	"Organisation Member": ("resident",),  # Organisation.validate_members: member_name (full name)
 	"Building": ("compound",),  # Building.validate: jurisdiction of the compound
 }
 
@@ -37,16 +37,30 @@ def is_app_doctype(doctype: str) -> bool:
 	return frappe.get_meta(doctype).module in APP_MODULES
 
 
-def guarded_links(doctype: str) -> list[tuple[str, str, str]]:
-	"""(fieldname, fieldtype, options) of the guarded link fields of `doctype` (see module doc)."""
+def guarded_links(doctype: str) -> list[tuple[str, str, str, str]]:
+	"""(fieldname, fieldtype, options, permission type) of the guarded links of `doctype`.
+
+	A link that copies nothing but the target's title (e.g. a User's or a Resident's full name) needs
+	"select": Frappe shows that title in the link itself to whoever may select the record. Any other
+	copy, and every Dynamic Link, needs "read".
+	"""
 	meta = frappe.get_meta(doctype)
-	fetched_from = {df.fetch_from.split(".", 1)[0] for df in meta.fields if df.get("fetch_from")}
-	fetched_from.update(SERVER_COPIED_LINKS.get(doctype, ()))
-	return [
-		(df.fieldname, df.fieldtype, df.options)
-		for df in meta.fields
-		if df.fieldtype == "Dynamic Link" or (df.fieldtype == "Link" and df.fieldname in fetched_from)
-	]
+	fetched = {}
+	for df in meta.fields:
+		if df.get("fetch_from"):
+			link, _dot, source = df.fetch_from.partition(".")
+			fetched.setdefault(link, set()).add(source)
+	for link in SERVER_COPIED_LINKS.get(doctype, ()):
+		fetched.setdefault(link, set()).add(None)  # copied in Python: not only the title
+	guarded = []
+	for df in meta.fields:
+		if df.fieldtype == "Dynamic Link":
+			guarded.append((df.fieldname, df.fieldtype, df.options, "read"))
+		elif df.fieldtype == "Link" and df.fieldname in fetched:
+			title = frappe.get_meta(df.options).title_field
+			only_title = bool(title) and fetched[df.fieldname] == {title}
+			guarded.append((df.fieldname, df.fieldtype, df.options, "select" if only_title else "read"))
+	return guarded
 
 
 def validate_link_access(doc, method=None):
@@ -75,7 +89,7 @@ def record_exists(doctype: str, name: str) -> bool:
 
 def check_row_links(row, before_row) -> None:
 	user = frappe.session.user
-	for fieldname, fieldtype, options in guarded_links(row.doctype):
+	for fieldname, fieldtype, options, ptype in guarded_links(row.doctype):
 		target = row.get(options) if fieldtype == "Dynamic Link" else options
 		name = row.get(fieldname)
 		if not target or not name:
@@ -86,7 +100,7 @@ def check_row_links(row, before_row) -> None:
 			continue  # unchanged: it was allowed when it was set
 		if not record_exists(target, name):
 			continue  # Frappe's own link validation reports it
-		if not frappe.has_permission(target, "read", doc=name, user=user):
+		if not frappe.has_permission(target, ptype, doc=name, user=user):
 			label = _(row.meta.get_label(fieldname))
 			frappe.throw(
 				_("{0}: you are not permitted to read {1} {2}, so you cannot link it.").format(
