@@ -115,7 +115,7 @@ def test_over_http_the_link_is_refused_and_nothing_comes_back(people, live_serve
 		assert count("Service Request") == before
 	finally:
 		purge_cases(people)
-		purge_tree(people)
+		purge_tree(people, users=people.users)
 
 
 def csrf_token_of(session, base: str) -> str:

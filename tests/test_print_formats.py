@@ -584,3 +584,37 @@ def test_every_value_is_escaped(world, print_format):
 	finally:
 		frappe.db.rollback()
 		frappe.clear_document_cache(doctype, name)
+
+
+def test_a_hostile_petitioner_name_makes_the_pdf_engine_fetch_nothing(world):
+	"""The SSRF of issue 8: a guest's name `<img src=http://…>` printed on the acceptance notice."""
+	import http.server
+	import threading
+
+	seen = []
+
+	class Recorder(http.server.BaseHTTPRequestHandler):
+		def do_GET(self):
+			seen.append(self.path)
+			self.send_response(204)
+			self.end_headers()
+
+		def log_message(self, *args):
+			pass
+
+	server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+	threading.Thread(target=server.serve_forever, daemon=True).start()
+	try:
+		name = world.petition.name
+		hostile = f'<img src="http://127.0.0.1:{server.server_address[1]}/ssrf">'
+		frappe.db.set_value("Petition", name, "petitioner_name", hostile, update_modified=False)
+		pdf = frappe.get_print("Petition", name, print_format="信访受理告知书", as_pdf=True)
+		assert pdf[:5] == b"%PDF-"
+		text, _size = pdf_text(pdf, "信访受理告知书-hostile")
+		assert "<img" in text  # printed as text
+		assert seen == []
+	finally:
+		server.shutdown()
+		server.server_close()
+		frappe.db.rollback()
+		frappe.clear_document_cache("Petition", world.petition.name)
