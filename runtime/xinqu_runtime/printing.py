@@ -9,8 +9,8 @@ a CJK font on the machine (scripts/setup installs fonts-noto-cjk).
 The PDF engine fetches only the site's own files: `/assets/…` and public `/files/…` of the site's
 URL (read from disk) and `data:` URLs. Anything else (another host, `file://`, private files) is
 refused, so a value printed into a document cannot make the server fetch a URL (SSRF) or embed a
-file of the machine. wkhtmltopdf on v15 needs `--disable-local-file-access` and a print format
-that escapes its values for the same effect.
+file of the machine. wkhtmltopdf on v15 still fetches remote URLs; there the print formats'
+escaping is what protects.
 """
 
 import io
