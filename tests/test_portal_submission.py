@@ -304,7 +304,10 @@ def test_a_forged_forwarded_address_does_not_reset_the_limit(committed_tree, liv
 	url = live_server + SUBMIT_URL
 	statuses = [
 		requests.post(
-			url, data={"submission_type": "Petition"}, headers={"X-Forwarded-For": f"203.0.113.{i}"}, timeout=30
+			url,
+			data={"submission_type": "Petition"},
+			headers={"X-Forwarded-For": f"203.0.113.{i}"},
+			timeout=30,
 		).status_code
 		for i in range(submission.DEFAULT_SUBMISSIONS_PER_HOUR + 1)
 	]
@@ -335,7 +338,12 @@ def request_from(remote: str, forwarded: str | None):
 		(None, "192.0.2.7", "203.0.113.9", "192.0.2.7"),  # default: no proxy trusted
 		(["127.0.0.1"], "192.0.2.7", "203.0.113.9", "192.0.2.7"),  # not from the proxy
 		(["127.0.0.1"], "127.0.0.1", "203.0.113.9", "203.0.113.9"),
-		(["127.0.0.1"], "127.0.0.1", "6.6.6.6, 203.0.113.9", "203.0.113.9"),  # the client's own entry is skipped
+		(
+			["127.0.0.1"],
+			"127.0.0.1",
+			"6.6.6.6, 203.0.113.9",
+			"203.0.113.9",
+		),  # the client's own entry is skipped
 		(["127.0.0.1", "10.0.0.0/8"], "127.0.0.1", "6.6.6.6, 203.0.113.9, 10.1.2.3", "203.0.113.9"),
 		("127.0.0.1", "127.0.0.1", None, "127.0.0.1"),
 	],

@@ -511,7 +511,9 @@ def make_world_hostile(world) -> None:
 		},
 		pluck="name",
 	)
-	doctypes = frappe.get_all("DocType", filters={"module": ["in", ["Governance", "Registry", "Cases"]]}, pluck="name")
+	doctypes = frappe.get_all(
+		"DocType", filters={"module": ["in", ["Governance", "Registry", "Cases"]]}, pluck="name"
+	)
 	parents = {}
 	for doctype in doctypes:
 		meta = frappe.get_meta(doctype)
@@ -527,7 +529,8 @@ def make_world_hostile(world) -> None:
 			continue
 		if meta.istable:
 			names = frappe.get_all(
-				doctype, filters={"parent": ("in", [n for ns in parents.values() for n in ns] or [""])},
+				doctype,
+				filters={"parent": ("in", [n for ns in parents.values() for n in ns] or [""])},
 				pluck="name",
 			)
 		else:
@@ -544,14 +547,18 @@ def make_world_hostile(world) -> None:
 				(df.fieldname, length, names),
 			)
 	for user in world.users:
-		frappe.db.set_value("User", user, "full_name", '<img src="http://127.0.0.1:9/xq">', update_modified=False)
+		frappe.db.set_value(
+			"User", user, "full_name", '<img src="http://127.0.0.1:9/xq">', update_modified=False
+		)
 
 
 def hostile_in_memory(doc):
 	"""The document with every text and link field (and its name) set to an HTML tag, child rows too."""
 	for row in [doc, *doc.get_all_children()]:
 		for df in row.meta.fields:
-			if df.fieldtype in (*TEXT_TYPES, "Dynamic Link") or (df.fieldtype == "Link" and df.options != "DocType"):
+			if df.fieldtype in (*TEXT_TYPES, "Dynamic Link") or (
+				df.fieldtype == "Link" and df.options != "DocType"
+			):
 				row.set(df.fieldname, f'<img src="http://127.0.0.1:9/{df.fieldname}">')
 	doc.name = '<img src="http://127.0.0.1:9/name">'
 	return doc
@@ -561,7 +568,9 @@ def format_body(doc, print_format) -> str:
 	"""The print format's own output for `doc` (without the print view's page around it)."""
 	from frappe.www.printview import get_rendered_template
 
-	return get_rendered_template(doc, print_format=frappe.get_doc("Print Format", print_format), no_letterhead=1)
+	return get_rendered_template(
+		doc, print_format=frappe.get_doc("Print Format", print_format), no_letterhead=1
+	)
 
 
 def assert_no_raw_tag(html: str) -> None:

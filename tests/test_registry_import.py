@@ -394,7 +394,9 @@ def test_a_row_that_changes_an_existing_person_waits_for_confirmation(world):
 	t = world.tree
 	rows, code, ids = mixed_rows(world)
 	importer.import_content(to_csv(rows), "households.csv")
-	before = frappe.db.get_value("Resident", {"citizen_id": ids[2]}, ["name", "full_name", "household"], as_dict=True)
+	before = frappe.db.get_value(
+		"Resident", {"citizen_id": ids[2]}, ["name", "full_name", "household"], as_dict=True
+	)
 	renamed = dict(rows[2], 户编号=f"D{code}", 与户主关系="孙子", 姓名="马改名")
 	new_code = frappe.generate_hash(length=6)
 	newcomer = person(f"N{new_code}", "户主", "新户主", citizen_ids()[0], t.village_a1)

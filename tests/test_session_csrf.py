@@ -4,7 +4,14 @@
 import frappe
 import requests
 
-from tests.factories import PASSWORD, citizen_ids, make_jurisdiction_tree, make_user_at, purge_registry, purge_tree
+from tests.factories import (
+	PASSWORD,
+	citizen_ids,
+	make_jurisdiction_tree,
+	make_user_at,
+	purge_registry,
+	purge_tree,
+)
 
 
 def test_rest_writes_with_a_fresh_login_session_need_the_csrf_token(live_server):
@@ -13,7 +20,9 @@ def test_rest_writes_with_a_fresh_login_session_need_the_csrf_token(live_server)
 	frappe.db.commit()
 	try:
 		session = requests.Session()
-		login = session.post(f"{live_server}/api/method/login", data={"usr": user, "pwd": PASSWORD}, timeout=30)
+		login = session.post(
+			f"{live_server}/api/method/login", data={"usr": user, "pwd": PASSWORD}, timeout=30
+		)
 		assert login.status_code == 200, login.text
 		token = login.json().get("csrf_token")
 		assert token

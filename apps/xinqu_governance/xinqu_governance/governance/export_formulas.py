@@ -53,7 +53,9 @@ def neutralise_xlsx(content: bytes) -> bytes:
 	for sheet in workbook.worksheets:
 		for row in sheet.iter_rows():
 			for cell in row:
-				if isinstance(cell.value, str) and (cell.data_type == "f" or neutralise(cell.value) != cell.value):
+				if isinstance(cell.value, str) and (
+					cell.data_type == "f" or neutralise(cell.value) != cell.value
+				):
 					cell.value = neutralise(cell.value)
 					cell.data_type = "s"
 	buffer = io.BytesIO()

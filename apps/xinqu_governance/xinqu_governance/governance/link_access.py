@@ -94,8 +94,10 @@ def check_row_links(row, before_row) -> None:
 		name = row.get(fieldname)
 		if not target or not name:
 			continue
-		if before_row and before_row.get(fieldname) == name and (
-			fieldtype == "Link" or before_row.get(options) == target
+		if (
+			before_row
+			and before_row.get(fieldname) == name
+			and (fieldtype == "Link" or before_row.get(options) == target)
 		):
 			continue  # unchanged: it was allowed when it was set
 		if not record_exists(target, name):

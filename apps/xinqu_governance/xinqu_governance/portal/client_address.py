@@ -43,7 +43,9 @@ def client_address() -> str:
 	proxies = trusted_proxies()
 	if not proxies or not is_trusted(remote, proxies):
 		return remote
-	forwarded = [hop.strip() for hop in (request.headers.get("X-Forwarded-For") or "").split(",") if hop.strip()]
+	forwarded = [
+		hop.strip() for hop in (request.headers.get("X-Forwarded-For") or "").split(",") if hop.strip()
+	]
 	for hop in reversed(forwarded):
 		if not is_trusted(hop, proxies):
 			return hop

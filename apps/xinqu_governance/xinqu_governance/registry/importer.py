@@ -198,7 +198,11 @@ RELATION_ALIASES = {
 # column key → the field its value is written to (or looked up in): where its length limit is read
 COLUMN_FIELDS = {
 	**{key: ("Resident", key) for key in (*RESIDENT_FIELDS, "is_floating", "floating_from")},
-	**{key: ("Household", key) for key in HOUSEHOLD_KEYS if key not in ("building_number", "unit_number", "room")},
+	**{
+		key: ("Household", key)
+		for key in HOUSEHOLD_KEYS
+		if key not in ("building_number", "unit_number", "room")
+	},
 	"household_code": ("Household", "household_code"),
 	"relation": ("Household Member", "relation"),
 	"building_number": ("Building", "building_number"),
@@ -417,9 +421,7 @@ def check_cell(key: str, value, limit: int | None, errors: list) -> None:
 	if CONTROL_CHARACTER.search(text):
 		errors.append(_("{0}: the value contains control characters.").format(_column_label(key)))
 	if limit and len(text) > limit:
-		errors.append(
-			_("{0}: {1} characters, at most {2} fit.").format(_column_label(key), len(text), limit)
-		)
+		errors.append(_("{0}: {1} characters, at most {2} fit.").format(_column_label(key), len(text), limit))
 
 
 # ------------------------------------------------------------------ validation
