@@ -133,7 +133,7 @@ def csrf_token_of(session, base: str) -> str:
 
 def app_doctypes() -> list:
 	return frappe.get_all(
-		"DocType", filters={"module": ["in", list(link_access.APP_MODULES)]}, fields=["name", "istable"]
+		"DocType", filters={"module": ["in", list(link_access.app_modules())]}, fields=["name", "istable"]
 	)
 
 

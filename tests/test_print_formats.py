@@ -13,6 +13,7 @@ from pathlib import Path
 import frappe
 import pytest
 from frappe.utils import add_days, add_to_date, formatdate, getdate, now_datetime
+from xinqu_governance.governance.link_access import app_modules
 from xinqu_governance.profile import apply_profile, export_profile
 from xinqu_governance.profile.reader import read_profile
 from xinqu_governance.registry.citizen_id import make_citizen_id
@@ -511,9 +512,7 @@ def make_world_hostile(world) -> None:
 		},
 		pluck="name",
 	)
-	doctypes = frappe.get_all(
-		"DocType", filters={"module": ["in", ["Governance", "Registry", "Cases"]]}, pluck="name"
-	)
+	doctypes = frappe.get_all("DocType", filters={"module": ["in", list(app_modules())]}, pluck="name")
 	parents = {}
 	for doctype in doctypes:
 		meta = frappe.get_meta(doctype)

@@ -17,10 +17,10 @@ Writes by Administrator and system writes (`doc.flags.ignore_permissions`, insta
 patch) are not checked: the code that makes them has checked what it links.
 """
 
+import functools
+
 import frappe
 from frappe import _
-
-APP_MODULES = ("Governance", "Registry", "Cases")
 
 # DocType → its Link fields whose target a controller copies values from in Python
 SERVER_COPIED_LINKS = {
@@ -33,8 +33,14 @@ class LinkAccessError(frappe.PermissionError):
 	"""A link names a record the user is not permitted to read."""
 
 
+@functools.cache
+def app_modules() -> tuple[str, ...]:
+	"""The app's modules (modules.txt)."""
+	return tuple(frappe.get_module_list("xinqu_governance"))
+
+
 def is_app_doctype(doctype: str) -> bool:
-	return frappe.get_meta(doctype).module in APP_MODULES
+	return frappe.get_meta(doctype).module in app_modules()
 
 
 def guarded_links(doctype: str) -> list[tuple[str, str, str, str]]:
