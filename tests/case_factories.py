@@ -214,8 +214,7 @@ def approved_assessment_of(case, people: frappe._dict, risk_level: str, measure:
 
 def clear_portal_rate_limits() -> None:
 	"""Forget the residents' portal's per-address counters of submissions and tracking lookups."""
-	frappe.cache.delete_keys("rl:xinqu_governance.portal.submission.submit")
-	frappe.cache.delete_keys("xinqu-portal-lookup")
+	frappe.cache.delete_keys("xinqu-portal-")
 
 
 def purge_cases(tree, commit: bool = True) -> None:

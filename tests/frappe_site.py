@@ -103,10 +103,12 @@ def live_server():
 
 
 def login(url: str, user: str, password: str) -> requests.Session:
-	"""A requests session logged in through /api/method/login."""
+	"""A requests session logged in through /api/method/login; it sends the session's CSRF token
+	(returned by the login, see governance/session_csrf.py) with every request, as the desk does."""
 	session = requests.Session()
 	response = session.post(f"{url}/api/method/login", data={"usr": user, "pwd": password}, timeout=30)
 	response.raise_for_status()
+	session.headers["X-Frappe-CSRF-Token"] = response.json().get("csrf_token") or ""
 	return session
 
 

@@ -299,6 +299,63 @@ def test_submissions_are_rate_limited(committed_tree, live_server):
 	assert statuses[-1] == 429
 
 
+def test_a_forged_forwarded_address_does_not_reset_the_limit(committed_tree, live_server):
+	"""No proxy is trusted by default: X-Forwarded-For sent by the client is ignored."""
+	url = live_server + SUBMIT_URL
+	statuses = [
+		requests.post(
+			url,
+			data={"submission_type": "Petition"},
+			headers={"X-Forwarded-For": f"203.0.113.{i}"},
+			timeout=30,
+		).status_code
+		for i in range(submission.DEFAULT_SUBMISSIONS_PER_HOUR + 1)
+	]
+	assert statuses[-1] == 429, statuses
+	for i in range(3):
+		page = requests.post(
+			f"{live_server}/petition/track",
+			data={"code": generate_tracking_code()},
+			headers={"X-Forwarded-For": f"198.51.100.{i}"},
+			timeout=30,
+		).text
+		assert 'id="not-found"' in page
+	lookups = [key for key in frappe.cache.get_keys("xinqu-portal-lookup:")]
+	assert lookups and all("198.51.100" not in str(key) for key in lookups)
+
+
+def request_from(remote: str, forwarded: str | None):
+	from werkzeug.test import EnvironBuilder
+	from werkzeug.wrappers import Request
+
+	headers = {"X-Forwarded-For": forwarded} if forwarded else {}
+	return Request(EnvironBuilder(headers=headers, environ_base={"REMOTE_ADDR": remote}).get_environ())
+
+
+@pytest.mark.parametrize(
+	"trusted, remote, forwarded, client",
+	[
+		(None, "192.0.2.7", "203.0.113.9", "192.0.2.7"),  # default: no proxy trusted
+		(["127.0.0.1"], "192.0.2.7", "203.0.113.9", "192.0.2.7"),  # not from the proxy
+		(["127.0.0.1"], "127.0.0.1", "203.0.113.9", "203.0.113.9"),
+		(
+			["127.0.0.1"],
+			"127.0.0.1",
+			"6.6.6.6, 203.0.113.9",
+			"203.0.113.9",
+		),  # the client's own entry is skipped
+		(["127.0.0.1", "10.0.0.0/8"], "127.0.0.1", "6.6.6.6, 203.0.113.9, 10.1.2.3", "203.0.113.9"),
+		("127.0.0.1", "127.0.0.1", None, "127.0.0.1"),
+	],
+)
+def test_forwarded_addresses_count_only_from_trusted_proxies(monkeypatch, trusted, remote, forwarded, client):
+	from xinqu_governance.portal.client_address import client_address
+
+	monkeypatch.setitem(frappe.local.conf, "xinqu_trusted_proxies", trusted)
+	monkeypatch.setattr(frappe.local, "request", request_from(remote, forwarded), raising=False)
+	assert client_address() == client
+
+
 def test_guests_have_no_rest_access_to_cases_or_codes(live_server):
 	for doctype in ("Petition", "Service Request", "Public Submission"):
 		response = requests.get(f"{live_server}/api/resource/{doctype}", timeout=30)
@@ -316,6 +373,7 @@ def test_staff_logged_in_on_the_portal_submit_with_the_pages_csrf_token(
 	committed_tree.users.append(staff)
 	frappe.db.commit()
 	session = http_login(staff, PASSWORD)
+	session.headers.pop("X-Frappe-CSRF-Token")  # sent by hand below
 	page = session.get(f"{live_server}/petition", timeout=30).text
 	token = re.search(r'name="csrf_token" value="([^"]*)"', page).group(1)
 	assert token

@@ -13,6 +13,7 @@ from pathlib import Path
 import frappe
 import pytest
 from frappe.utils import add_days, add_to_date, formatdate, getdate, now_datetime
+from xinqu_governance.governance.link_access import app_modules
 from xinqu_governance.profile import apply_profile, export_profile
 from xinqu_governance.profile.reader import read_profile
 from xinqu_governance.registry.citizen_id import make_citizen_id
@@ -491,3 +492,137 @@ def test_download_over_http_is_scoped_to_the_village(world, http_login, live_ser
 	refused = http_login(world.staff_b1, PASSWORD).get(url, params=params, timeout=120)
 	assert refused.status_code == 403, refused.status_code
 	assert not refused.content.startswith(b"%PDF")
+
+
+# ------------------------------------------------------------------ hostile values (kept last: they touch the world)
+
+TEXT_TYPES = {"Data", "Small Text", "Text", "Long Text", "Text Editor", "Read Only", "Phone", "Code"}
+RAW_TAG = re.compile(r"<u>|<img src=//127|<img src=\"http://127", re.I)
+
+
+def make_world_hostile(world) -> None:
+	"""In this transaction (rolled back after the test), every text column of every record of the
+	world's tree and of every app DocType's child rows under them reads as an HTML tag (as long as the
+	column allows), and so do the world users' names."""
+	nodes = frappe.get_all(
+		"Jurisdiction",
+		filters={
+			"lft": (">=", frappe.db.get_value("Jurisdiction", world.tree.city, "lft")),
+			"rgt": ("<=", frappe.db.get_value("Jurisdiction", world.tree.city, "rgt")),
+		},
+		pluck="name",
+	)
+	doctypes = frappe.get_all("DocType", filters={"module": ["in", list(app_modules())]}, pluck="name")
+	parents = {}
+	for doctype in doctypes:
+		meta = frappe.get_meta(doctype)
+		if meta.istable or meta.issingle:
+			continue
+		key = "name" if doctype == "Jurisdiction" else "jurisdiction"
+		if not meta.has_field(key) and key != "name":
+			continue
+		parents[doctype] = frappe.get_all(doctype, filters={key: ("in", nodes)}, pluck="name")
+	for doctype in doctypes:
+		meta = frappe.get_meta(doctype)
+		if meta.issingle:
+			continue
+		if meta.istable:
+			names = frappe.get_all(
+				doctype,
+				filters={"parent": ("in", [n for ns in parents.values() for n in ns] or [""])},
+				pluck="name",
+			)
+		else:
+			names = parents.get(doctype) or []
+		if not names:
+			continue
+		for df in meta.fields:
+			if df.fieldtype not in TEXT_TYPES or df.fieldname not in frappe.db.get_table_columns(doctype):
+				continue
+			length = df.length or (140 if df.fieldtype in ("Data", "Phone", "Read Only") else 2000)
+			frappe.db.sql(
+				f"update `tab{doctype}` set `{df.fieldname}` = left(concat('<u>', md5(concat(name, %s)),"
+				" '<img src=//127.0.0.1:9/xq>'), %s) where name in %s",
+				(df.fieldname, length, names),
+			)
+	for user in world.users:
+		frappe.db.set_value(
+			"User", user, "full_name", '<img src="http://127.0.0.1:9/xq">', update_modified=False
+		)
+
+
+def hostile_in_memory(doc):
+	"""The document with every text and link field (and its name) set to an HTML tag, child rows too."""
+	for row in [doc, *doc.get_all_children()]:
+		for df in row.meta.fields:
+			if df.fieldtype in (*TEXT_TYPES, "Dynamic Link") or (
+				df.fieldtype == "Link" and df.options != "DocType"
+			):
+				row.set(df.fieldname, f'<img src="http://127.0.0.1:9/{df.fieldname}">')
+	doc.name = '<img src="http://127.0.0.1:9/name">'
+	return doc
+
+
+def format_body(doc, print_format) -> str:
+	"""The print format's own output for `doc` (without the print view's page around it)."""
+	from frappe.www.printview import get_rendered_template
+
+	return get_rendered_template(
+		doc, print_format=frappe.get_doc("Print Format", print_format), no_letterhead=1
+	)
+
+
+def assert_no_raw_tag(html: str) -> None:
+	found = RAW_TAG.search(html)
+	assert not found, html[max(0, found.start() - 300) : found.end() + 100]
+
+
+@pytest.mark.parametrize("print_format", list(DOCUMENTS))
+def test_every_value_is_escaped(world, print_format):
+	doctype, name = record_of(world, print_format)
+	try:
+		make_world_hostile(world)
+		html = format_body(frappe.get_doc(doctype, name), print_format)
+		assert "&lt;u&gt;" in html, "the hostile values did not reach the document"
+		assert_no_raw_tag(html)
+
+		html = format_body(hostile_in_memory(frappe.get_doc(doctype, name)), print_format)
+		assert "&lt;img" in html
+		assert_no_raw_tag(html)
+	finally:
+		frappe.db.rollback()
+		frappe.clear_document_cache(doctype, name)
+
+
+def test_a_hostile_petitioner_name_makes_the_pdf_engine_fetch_nothing(world):
+	"""The SSRF of issue 8: a guest's name `<img src=http://…>` printed on the acceptance notice."""
+	import http.server
+	import threading
+
+	seen = []
+
+	class Recorder(http.server.BaseHTTPRequestHandler):
+		def do_GET(self):
+			seen.append(self.path)
+			self.send_response(204)
+			self.end_headers()
+
+		def log_message(self, *args):
+			pass
+
+	server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+	threading.Thread(target=server.serve_forever, daemon=True).start()
+	try:
+		name = world.petition.name
+		hostile = f'<img src="http://127.0.0.1:{server.server_address[1]}/ssrf">'
+		frappe.db.set_value("Petition", name, "petitioner_name", hostile, update_modified=False)
+		pdf = frappe.get_print("Petition", name, print_format="信访受理告知书", as_pdf=True)
+		assert pdf[:5] == b"%PDF-"
+		text, _size = pdf_text(pdf, "信访受理告知书-hostile")
+		assert "<img" in text  # printed as text
+		assert seen == []
+	finally:
+		server.shutdown()
+		server.server_close()
+		frappe.db.rollback()
+		frappe.clear_document_cache("Petition", world.petition.name)

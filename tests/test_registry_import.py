@@ -221,7 +221,7 @@ def test_reimport_creates_no_duplicates_and_updates_only_changes(world):
 	assert sorted(errors_by_row(second)) == sorted(errors_by_row(first))
 
 	rows[0]["联系电话"] = "13700000000"
-	third = importer.import_content(to_xlsx(rows), "households.xlsx")
+	third = importer.import_content(to_xlsx(rows), "households.xlsx", confirm=True)
 	assert third["residents_updated"] == 1 and third["residents_unchanged"] == 4
 	assert frappe.db.get_value("Resident", {"citizen_id": ids[0]}, "phone") == "13700000000"
 	assert frappe.db.get_value("Household", f"A{code}", "head_phone") == "13700000000"
@@ -231,7 +231,7 @@ def test_a_resident_moving_households_leaves_the_old_one(world):
 	rows, code, ids = mixed_rows(world)
 	importer.import_content(to_csv(rows), "households.csv")
 	moved = [dict(rows[2], 户编号=f"D{code}", 与户主关系="孙子"), *rows[6:8]]
-	result = importer.import_content(to_csv(moved), "households.csv")
+	result = importer.import_content(to_csv(moved), "households.csv", confirm=True)
 	assert not result["errors"]
 	assert frappe.db.get_value("Household", f"A{code}", "member_count") == 2
 	son = frappe.db.get_value("Resident", {"citizen_id": ids[2]}, ["household", "grid"], as_dict=True)
@@ -348,3 +348,71 @@ def test_child_row_names_never_collide_even_on_a_frozen_clock(monkeypatch):
 	names = [bulk.new_child_name() for _ in range(200_000)]
 	assert len(set(names)) == len(names)
 	assert max(len(name) for name in names) <= 140
+
+
+# ------------------------------------------------------------------ values that do not fit, existing people
+
+
+def test_values_that_do_not_fit_are_row_errors_and_good_rows_are_written(world):
+	t = world.tree
+	ids = citizen_ids(4)
+	code = frappe.generate_hash(length=6)
+	rows = [
+		person(f"L{code}", "户主", "长" * 300, ids[0], t.village_a1, 所属村=t.village_a1),
+		person(f"P{code}", "户主", "马平", ids[1], t.village_a1, 流动人口="是", 来自何地="某" * 500),
+		person(f"K{code}", "户主", "马\x07控", ids[2], t.village_a1),
+		person(f"G{code}", "户主", "马好", ids[3], t.village_a1),
+	]
+	for row in rows:
+		row["所属村(社区)"] = t.village_a1
+	header = [*HEADER, "来自何地"]
+	table = [header] + [[row.get(h, "") for h in header] for row in rows]
+	result = importer.import_rows(*importer.rows_from_table(table))
+	errors = errors_by_row(result)
+	assert sorted(errors) == [2, 3, 4]
+	assert "300" in errors[2] and "140" in errors[2]
+	assert "500" in errors[3] and "来自何地" in errors[3]
+	assert "control characters" in errors[4]
+	assert result["households_created"] == 1
+	assert frappe.db.exists("Household", f"G{code}")
+	assert not frappe.db.exists("Resident", {"citizen_id": ("in", ids[:3])})
+
+
+def test_a_date_in_a_text_column_is_a_row_error(world):
+	t = world.tree
+	code = frappe.generate_hash(length=6)
+	row = person(f"T{code}", "户主", "马日", citizen_ids()[0], t.village_a1)
+	row["所属村(社区)"] = t.village_a1
+	table = [HEADER, [row[h] for h in HEADER]]
+	table[1][HEADER.index("姓名")] = __import__("datetime").datetime(2020, 1, 1)
+	result = importer.import_rows(*importer.rows_from_table(table))
+	assert "not text" in errors_by_row(result)[2]
+	assert result["households_created"] == 0
+
+
+def test_a_row_that_changes_an_existing_person_waits_for_confirmation(world):
+	t = world.tree
+	rows, code, ids = mixed_rows(world)
+	importer.import_content(to_csv(rows), "households.csv")
+	before = frappe.db.get_value(
+		"Resident", {"citizen_id": ids[2]}, ["name", "full_name", "household"], as_dict=True
+	)
+	renamed = dict(rows[2], 户编号=f"D{code}", 与户主关系="孙子", 姓名="马改名")
+	new_code = frappe.generate_hash(length=6)
+	newcomer = person(f"N{new_code}", "户主", "新户主", citizen_ids()[0], t.village_a1)
+	newcomer["所属村(社区)"] = t.village_a1
+	file = to_csv([renamed, *rows[6:8], newcomer])
+
+	result = importer.import_content(file, "households.csv")
+	assert not result["errors"]
+	[change] = result["changes"]
+	assert change["row"] == 2 and change["resident"] == before.name
+	assert change["fields"]["full_name"] == {"from": "马小东", "to": "马改名"}
+	assert change["fields"]["household"] == {"from": f"A{code}", "to": f"D{code}"}
+	assert result["households_pending"] == 1
+	assert frappe.db.get_value("Resident", before.name, ["full_name", "household"]) == ("马小东", f"A{code}")
+	assert frappe.db.exists("Household", f"N{new_code}")  # the household without changes is written
+
+	result = importer.import_content(file, "households.csv", confirm=True)
+	assert result["households_pending"] == 0 and result["residents_updated"] == 1
+	assert frappe.db.get_value("Resident", before.name, ["full_name", "household"]) == ("马改名", f"D{code}")

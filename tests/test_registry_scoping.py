@@ -20,6 +20,7 @@ from tests.factories import (
 	purge_registry,
 	purge_tree,
 )
+from tests.frappe_site import login
 
 DOCTYPES = (
 	"Resettlement Compound",
@@ -200,10 +201,7 @@ def test_grid_coverage_report_is_scoped(world):
 
 
 def session(live_server, user):
-	s = requests.Session()
-	r = s.post(f"{live_server}/api/method/login", data={"usr": user, "pwd": PASSWORD}, timeout=30)
-	assert r.ok, r.text
-	return s
+	return login(live_server, user, PASSWORD)  # sends the session's CSRF token, as the desk does
 
 
 @pytest.mark.parametrize("who", ["village", "town", "grid"])

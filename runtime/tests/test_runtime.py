@@ -62,6 +62,67 @@ def test_pdf_renders_chinese_text():
 	assert "Dispute 42" in text
 
 
+class _RecordingServer:
+	"""A local HTTP server on a free port that records the paths asked of it."""
+
+	def __enter__(self):
+		import http.server
+		import threading
+
+		seen = self.seen = []
+
+		class Handler(http.server.BaseHTTPRequestHandler):
+			def do_GET(self):
+				seen.append(self.path)
+				self.send_response(200)
+				self.send_header("Content-Type", "image/gif")
+				self.end_headers()
+				self.wfile.write(b"GIF89a\x01\x00\x01\x00\x00\x00\x00;")
+
+			def log_message(self, *args):
+				pass
+
+		self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+		self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+		threading.Thread(target=self.server.serve_forever, daemon=True).start()
+		return self
+
+	def __exit__(self, *exc):
+		self.server.shutdown()
+		self.server.server_close()
+
+
+def test_pdf_engine_fetches_only_the_sites_own_files(tmp_path):
+	from frappe.utils.pdf import get_pdf
+	from xinqu_runtime.printing import site_file_of, site_url_fetcher
+
+	site = frappe.utils.get_url()
+	with _RecordingServer() as outside:
+		html = (
+			f'<p>x</p><img src="{outside.url}/img"><link rel="stylesheet" href="{outside.url}/css">'
+			f'<link rel="attachment" href="file:///etc/passwd"><img src="/assets/xinqu_governance/images/logo.svg">'
+		)
+		pdf = get_pdf(html, {"page-size": "A4"})
+		assert pdf.startswith(b"%PDF")
+		assert outside.seen == []
+		assert b"root:" not in pdf
+
+	logo = site_file_of(frappe, f"{site}/assets/xinqu_governance/images/logo.svg")
+	assert logo and logo.name == "logo.svg"
+	fetched = site_url_fetcher(frappe)(f"{site}/assets/xinqu_governance/images/logo.svg")
+	assert b"<svg" in fetched.read()
+	fetched.close()
+	for refused in (
+		f"{site}/assets/../../site_config.json",
+		f"{site}/private/files/secret.pdf",
+		"file:///etc/passwd",
+		"http://169.254.169.254/latest/meta-data/",
+	):
+		assert site_file_of(frappe, refused) is None
+		with pytest.raises(ValueError):
+			site_url_fetcher(frappe)(refused)
+
+
 def test_commands_shim_passes_site_context():
 	import click
 	from frappe.commands import get_site, pass_context
@@ -137,6 +198,7 @@ def test_frappe_csrf_header_is_accepted(live_server, http_login):
 	import re
 
 	session = http_login("Administrator", frappe.conf.admin_password or "admin")
+	session.headers.pop("X-Frappe-CSRF-Token")  # the test helper sends the token; here it is sent by hand
 	# a page of ours renders the session's token (Frappe's desk boot does the same)
 	page = session.get(f"{live_server}/petition", timeout=30)
 	token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)

@@ -57,13 +57,14 @@ def export_profile_command(context, path):
 @click.command("xinqu-import-registry")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="validate only, write nothing")
+@click.option("--confirm", is_flag=True, help="also apply the rows that change existing residents")
 @pass_context
-def import_registry_command(context, path, dry_run=False):
+def import_registry_command(context, path, dry_run=False, confirm=False):
 	"""Import households and residents from an xlsx / csv file with Chinese headers."""
 	from xinqu_governance.registry.importer import import_file
 
 	with connected(context):
-		result = import_file(os.path.abspath(path), user="Administrator", dry_run=dry_run)
+		result = import_file(os.path.abspath(path), user="Administrator", dry_run=dry_run, confirm=confirm)
 	echo_json(result)
 
 

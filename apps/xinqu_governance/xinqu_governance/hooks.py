@@ -60,6 +60,7 @@ scheduler_events = {
 doc_events = {
 	"*": {
 		"validate": [
+			"xinqu_governance.governance.link_access.validate_link_access",  # before anything copies
 			"xinqu_governance.cases.routing.route_case",
 			"xinqu_governance.cases.assignment.assign_new_case",
 			"xinqu_governance.cases.sla.apply_sla",
@@ -83,6 +84,20 @@ doc_events = {
 		for tool in ("Property Setter", "Print Format", "Notification")
 	},
 }
+
+# Frappe's csv / xlsx exports, with cells that would run as formulas neutralised (governance/export_formulas.py)
+override_whitelisted_methods = {
+	"frappe.desk.reportview.export_query": "xinqu_governance.governance.export_formulas.export_report_view",
+	"frappe.desk.query_report.export_query": "xinqu_governance.governance.export_formulas.export_query_report",
+	# Customize Form reads the row size of the DocType it customises through a method Frappe keeps to
+	# readers of DocType (System Managers): the Governance Administrator may ask for the app's DocTypes
+	"frappe.core.doctype.doctype.doctype.get_row_size_utilization": (
+		"xinqu_governance.governance.customization.get_row_size_utilization"
+	),
+}
+
+# a logged-in session has its CSRF token from login on (governance/session_csrf.py)
+on_session_creation = "xinqu_governance.governance.session_csrf.issue_csrf_token"
 
 # the custom fields the code reads and the composite indexes of the case tables (SLA queue, assignment load)
 after_migrate = ["xinqu_governance.install.after_migrate"]
@@ -115,11 +130,3 @@ jinja = {
 
 # Automatically update python controller files with type annotations for this app.
 export_python_type_annotations = True
-
-# Customize Form reads the row size of the DocType it customises through a method Frappe keeps to
-# readers of DocType (System Managers): the Governance Administrator may ask for the app's DocTypes.
-override_whitelisted_methods = {
-	"frappe.core.doctype.doctype.doctype.get_row_size_utilization": (
-		"xinqu_governance.governance.customization.get_row_size_utilization"
-	),
-}

@@ -10,9 +10,9 @@ access: no REST on Petition or Service Request, and the tracking page shows only
 
 import frappe
 from frappe import _
-from frappe.rate_limiter import rate_limit
 from frappe.utils import cint, now_datetime
 
+from xinqu_governance.portal.client_address import count_request
 from xinqu_governance.portal.tracking import (
 	format_tracking_code,
 	generate_tracking_code,
@@ -161,12 +161,12 @@ def validate_submission(values: dict) -> tuple[dict, dict[str, str]]:
 
 
 def submissions_per_hour() -> int:
-	"""Per IP address; site config `xinqu_portal_submissions_per_hour` overrides the default."""
+	"""Per client address (portal/client_address.py); site config `xinqu_portal_submissions_per_hour`
+	overrides the default."""
 	return cint(frappe.conf.get("xinqu_portal_submissions_per_hour")) or DEFAULT_SUBMISSIONS_PER_HOUR
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
-@rate_limit(limit=submissions_per_hour, seconds=SUBMISSION_WINDOW_SECONDS, methods=["POST"])
 def submit(
 	submission_type: str | None = None,
 	jurisdiction: str | None = None,
@@ -178,6 +178,11 @@ def submit(
 	service_type: str | None = None,
 ) -> dict:
 	"""File a petition, complaint or service request from the public portal; returns the tracking code."""
+	if not count_request("submit", submissions_per_hour(), SUBMISSION_WINDOW_SECONDS):
+		frappe.throw(
+			_("Too many submissions from your address. Please try again in an hour."),
+			frappe.TooManyRequestsError,
+		)
 	values = {
 		"submission_type": submission_type,
 		"jurisdiction": jurisdiction,
@@ -286,12 +291,7 @@ def lookups_per_hour() -> int:
 
 def count_lookup() -> None:
 	"""Tracking codes are bearer keys: limit how many a client may try (per IP address, per hour)."""
-	if not getattr(frappe.local, "request", None):
-		return
-	key = frappe.cache.make_key(f"xinqu-portal-lookup:{frappe.local.request_ip}")
-	if not frappe.cache.get(key):
-		frappe.cache.setex(key, SUBMISSION_WINDOW_SECONDS, 0)
-	if frappe.cache.incrby(key, 1) > lookups_per_hour():
+	if not count_request("lookup", lookups_per_hour(), SUBMISSION_WINDOW_SECONDS):
 		raise TooManyLookupsError(_("Too many lookups from your address. Please try again in an hour."))
 
 

@@ -99,7 +99,7 @@ def generate(
 
 		t = time.monotonic()
 		rows, columns = household_rows(compounds, scale, rng)
-		result = importer.import_rows(rows, columns, user="Administrator", commit=commit)
+		result = importer.import_rows(rows, columns, user="Administrator", confirm=True, commit=commit)
 		summary["households_rows"] = len(rows)
 		summary["import"] = {k: v for k, v in result.items() if k != "errors"}
 		summary["import_errors"] = result["errors"][:10]

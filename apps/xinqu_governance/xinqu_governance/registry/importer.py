@@ -16,6 +16,12 @@ The import runs in two passes:
 Re-importing the same file changes nothing: residents are matched by citizen ID number, households
 by household code, and a row is written only when a value differs.
 
+A value longer than its column (from the meta: `length`, else Frappe's 140 for Data and Link), a
+control character or a value of the wrong type is an error of its row. A row whose citizen ID number
+belongs to a resident the user may change and that would change that resident (name, place,
+household, other fields) is reported in `changes` with the fields that change; its household is
+written only when the import is called with `confirm` (otherwise it waits, reported as pending).
+
 Frappe's Data Import is not used because it cannot promise per-row errors for link values (one bad
 link blocks the whole import) and integers ("abc" becomes 0), and because it inserts one document
 at a time (about 600 per second) where this path does thousands of rows per second.
@@ -25,6 +31,7 @@ import csv
 import datetime
 import io
 import os
+import re
 from collections import defaultdict
 
 import frappe
@@ -188,6 +195,28 @@ RELATION_ALIASES = {
 }
 
 
+# column key → the field its value is written to (or looked up in): where its length limit is read
+COLUMN_FIELDS = {
+	**{key: ("Resident", key) for key in (*RESIDENT_FIELDS, "is_floating", "floating_from")},
+	**{
+		key: ("Household", key)
+		for key in HOUSEHOLD_KEYS
+		if key not in ("building_number", "unit_number", "room")
+	},
+	"household_code": ("Household", "household_code"),
+	"relation": ("Household Member", "relation"),
+	"building_number": ("Building", "building_number"),
+	"unit_number": ("Building Unit", "unit_number"),
+	"room": ("Dwelling", "room"),
+	"special_groups": ("Resident", "special_groups"),
+}
+VARCHAR_TYPES = ("Data", "Link", "Dynamic Link", "Select", "Read Only", "Phone", "Autocomplete")
+TEXT_TYPES = ("Small Text", "Text", "Long Text", "Code", "Text Editor")
+TEXT_COLUMN_CHARACTERS = 16383  # a MariaDB `text` column holds 65535 bytes, 4 per character at worst
+CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# what the import may change on a resident it finds by citizen ID number (reported, applied on confirm)
+PERSON_FIELDS = (*RESIDENT_FIELDS[1:], "household", "grid", "jurisdiction")
+
 COUNTERS = (
 	"rows_valid",
 	"residents_created",
@@ -196,6 +225,7 @@ COUNTERS = (
 	"households_created",
 	"households_updated",
 	"households_unchanged",
+	"households_pending",
 )
 
 
@@ -304,6 +334,7 @@ class _Parser:
 			if spelling.endswith("族"):
 				ethnicity.setdefault(spelling[:-1], option)
 		self.special_groups = _option_map("Resident Special Group", "special_group")
+		self.limits = {key: max_length(key) for key in COLUMN_FIELDS}
 
 	def select(self, key, value, errors):
 		text = _text(value)
@@ -368,6 +399,31 @@ def _column_label(key: str) -> str:
 	return COLUMNS[key][0]
 
 
+def max_length(key: str) -> int | None:
+	"""Characters the column's field holds (None: not a text field)."""
+	doctype, fieldname = COLUMN_FIELDS[key]
+	df = frappe.get_meta(doctype).get_field(fieldname)
+	if df is None or df.fieldtype in VARCHAR_TYPES:
+		return (df and int(df.length or 0)) or frappe.db.VARCHAR_LEN
+	if df.fieldtype in TEXT_TYPES:
+		return TEXT_COLUMN_CHARACTERS
+	return None
+
+
+def check_cell(key: str, value, limit: int | None, errors: list) -> None:
+	"""The cell's type, control characters and length (`limit`: see max_length)."""
+	if value is None:
+		return
+	if isinstance(value, datetime.date | datetime.time) and key not in DATE_KEYS:
+		errors.append(_("{0}: {1} is a date or time, not text.").format(_column_label(key), value))
+		return
+	text = _text(value)
+	if CONTROL_CHARACTER.search(text):
+		errors.append(_("{0}: the value contains control characters.").format(_column_label(key)))
+	if limit and len(text) > limit:
+		errors.append(_("{0}: {1} characters, at most {2} fit.").format(_column_label(key), len(text), limit))
+
+
 # ------------------------------------------------------------------ validation
 
 
@@ -379,6 +435,8 @@ def parse_row(row: dict, parser: _Parser, columns) -> dict:
 	"""Turn one spreadsheet row into field values; reasons go to ``row['_errors']``."""
 	errors = []
 	parsed = {"_row": row["_row"], "_errors": errors}
+	for key in columns:
+		check_cell(key, row.get(key), parser.limits[key], errors)
 	for key in REQUIRED:
 		if not _text(row.get(key)):
 			errors.append(_("{0} is empty.").format(_column_label(key)))
@@ -501,7 +559,7 @@ def validate_rows(rows: list[dict], columns, user: str) -> tuple[list[dict], lis
 		groups.setdefault(row["household_code"] or f"\0{row['_row']}", []).append(row)
 
 	existing_residents = _fetch_in_batches(
-		"Resident", "citizen_id", first_row, ["name", "citizen_id", "household", "jurisdiction"]
+		"Resident", "citizen_id", first_row, ["name", "citizen_id", *PERSON_FIELDS]
 	)
 	existing_households = _fetch_in_batches(
 		"Household",
@@ -534,6 +592,7 @@ def validate_rows(rows: list[dict], columns, user: str) -> tuple[list[dict], lis
 					)
 				)
 			row["_existing"] = existing
+			row["_changes"] = person_changes(row, existing, household) if existing else {}
 		existing = existing_households.get(household["household_code"])
 		if existing and not context.permitted(existing.jurisdiction):
 			household["_errors"].append(
@@ -550,7 +609,18 @@ def validate_rows(rows: list[dict], columns, user: str) -> tuple[list[dict], lis
 			if first not in bad_rows:
 				bad_rows.insert(0, first)
 		if not bad_rows:
-			good.append({"household": household, "members": members})
+			changes = [
+				{
+					"row": row["_row"],
+					"household_code": household["household_code"],
+					"resident": row["_existing"].name,
+					"citizen_id": row["citizen_id"],
+					"fields": row["_changes"],
+				}
+				for row in members
+				if row.get("_changes")
+			]
+			good.append({"household": household, "members": members, "changes": changes})
 			continue
 		bad_numbers = [row["_row"] for row in bad_rows]
 		for row in members:
@@ -565,6 +635,21 @@ def validate_rows(rows: list[dict], columns, user: str) -> tuple[list[dict], lis
 			)
 	report.sort(key=lambda r: r["row"])
 	return good, report
+
+
+def person_changes(row: dict, existing, household: dict) -> dict:
+	"""Field → {"from", "to"} of what the row would change on the resident it names."""
+	if household["_errors"] or row["_errors"]:
+		return {}
+	wanted = {f: row[f] for f in RESIDENT_FIELDS[1:] if f in row}
+	wanted.update(
+		household=household["household_code"], grid=household["grid"], jurisdiction=household["jurisdiction"]
+	)
+	return {
+		field: {"from": existing.get(field), "to": value}
+		for field, value in wanted.items()
+		if _differs(existing.get(field), value)
+	}
 
 
 def _household_values(code: str, members: list[dict], columns) -> dict:
@@ -992,20 +1077,31 @@ def _differs(old, new) -> bool:
 
 
 def import_rows(
-	rows: list[dict], columns, *, user: str | None = None, dry_run: bool = False, commit: bool = True
+	rows: list[dict],
+	columns,
+	*,
+	user: str | None = None,
+	dry_run: bool = False,
+	confirm: bool = False,
+	commit: bool = True,
 ) -> dict:
-	"""Validate and import parsed spreadsheet rows. Returns the counts and the per-row error report."""
+	"""Validate and import parsed spreadsheet rows. Returns the counts, the per-row error report and
+	the rows that change existing residents (`changes`); households with such rows are written only
+	when `confirm` is given."""
 	user = user or frappe.session.user
 	good, report = validate_rows(rows, columns, user)
+	ready = [group for group in good if confirm or not group["changes"]]
 	result = ImportResult(
 		rows=len(rows),
 		households_valid=len(good),
 		rows_rejected=len(report),
 		errors=report,
+		changes=[change for group in good for change in group["changes"]],
 		**{key: 0 for key in COUNTERS},
 	)
-	if not dry_run and good:
-		result.update(write_groups(good, commit=commit))
+	result.households_pending = len(good) - len(ready)
+	if not dry_run and ready:
+		result.update(write_groups(ready, commit=commit))
 	return result
 
 
@@ -1021,8 +1117,9 @@ def import_file(path: str, **kwargs) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
-def import_registry_file(file_url: str, dry_run: int = 0) -> dict:
-	"""Import an uploaded xlsx / csv file (a File record's URL). Returns counts and row errors."""
+def import_registry_file(file_url: str, dry_run: int = 0, confirm: int = 0) -> dict:
+	"""Import an uploaded xlsx / csv file (a File record's URL). Returns counts, row errors and the rows
+	that change existing residents; those are applied only with `confirm=1`."""
 	for doctype in ("Household", "Resident"):
 		frappe.has_permission(doctype, "create", throw=True)
 		frappe.has_permission(doctype, "write", throw=True)
@@ -1032,4 +1129,6 @@ def import_registry_file(file_url: str, dry_run: int = 0) -> dict:
 	# garbles a GB18030 csv; read_table picks the encoding itself
 	with open(file.get_full_path(), "rb") as f:
 		content = f.read()
-	return import_content(content, file.file_name, dry_run=bool(int(dry_run or 0)))
+	return import_content(
+		content, file.file_name, dry_run=bool(int(dry_run or 0)), confirm=bool(int(confirm or 0))
+	)
