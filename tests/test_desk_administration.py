@@ -7,6 +7,8 @@ holding only the Governance Administrator role; the desk screens themselves are 
 """
 
 import json
+import os
+from pathlib import Path
 
 import frappe
 import pytest
@@ -18,6 +20,7 @@ from tests.desk import DESKTOP, desk_as
 from tests.factories import PASSWORD, REPO, copy_profile, make_jurisdiction_tree, make_user_at, purge_tree, unique
 
 DISPUTE_WORKFLOW = REPO / "workflows" / "dispute_mediation.json"
+SCREENS = Path(os.environ.get("XQ_SCREENS", "/tmp/xq_desk"))
 
 
 @pytest.fixture(scope="module")
@@ -142,5 +145,31 @@ def test_the_tools_open_in_the_desk_for_the_governance_administrator(administrat
 			assert desk.take_problems() == [], doctype
 		desk.open_new("Notification")
 		assert desk.take_problems() == []
+	finally:
+		desk.page.context.close()
+
+
+def test_the_workflow_builder_draws_the_profile_workflow_readably(administrator, chromium, live_server):  # noqa: F811
+	"""One node per state, laid out so that no two overlap (the profile ships `workflow_data`)."""
+	states = [row.state for row in frappe.get_doc("Workflow", "Dispute Mediation").states]
+	desk = desk_as(chromium, live_server, administrator, PASSWORD, DESKTOP)
+	try:
+		desk.open("/app/workflow-builder/Dispute Mediation")
+		desk.page.wait_for_function("(n) => document.querySelectorAll('.vue-flow__node').length >= n", arg=len(states))
+		desk.wait_idle()
+		boxes = desk.page.evaluate(
+			"""() => [...document.querySelectorAll('.vue-flow__node')].map(n => {
+				const r = n.getBoundingClientRect(); return {text: n.innerText, x: r.x, y: r.y, w: r.width, h: r.height}; })"""
+		)
+		SCREENS.mkdir(parents=True, exist_ok=True)
+		desk.screenshot(SCREENS / "workflow_builder_desktop.png")
+		state_boxes = [b for b in boxes if b["w"] > 0]
+		assert len(state_boxes) >= len(states)
+		for i, a in enumerate(state_boxes):
+			for b in state_boxes[i + 1 :]:
+				apart = a["x"] + a["w"] <= b["x"] or b["x"] + b["w"] <= a["x"] or a["y"] + a["h"] <= b["y"] or b["y"] + b["h"] <= a["y"]
+				assert apart, f"{a['text']!r} overlaps {b['text']!r}"
+		problems = desk.take_problems()
+		assert problems == [], "\n".join(problems)
 	finally:
 		desk.page.context.close()

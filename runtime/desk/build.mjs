@@ -162,18 +162,42 @@ const VUE_GLOBAL_FOOTER = `(() => {
 	window.SetVueGlobals.xinquFrappeGlobal = true;
 })();`;
 
-// a Vue SFC's `@import "pkg/x.css"` (ImageCropper.vue) would be injected as-is and fetched from
-// the page's origin: inline the package's file, as Frappe's sass/postcss setup does
+// A Vue SFC's `@import "pkg/x.css"` (WorkflowBuilder.vue: vue-flow's styles; ImageCropper.vue:
+// cropper's) would be injected as-is and fetched from the page's origin, or, inlined, be scoped to
+// the component and miss the package's own elements. Take the package's CSS out of the scoped style
+// and inject it unscoped with the bundles that contain the component (see injectPackageCss).
+const packageCssOf = new Map(); // .vue file → Map(css file → text)
 const inlineCssImports = {
-	postcssPlugin: "inline-package-css-imports",
+	postcssPlugin: "package-css-imports",
 	AtRule: {
-		import(rule, { postcss }) {
+		import(rule, { result }) {
 			const spec = rule.params.replace(/^url\(|\)$/g, "").replace(/^["']|["']$/g, "");
 			const url = /^(\/|https?:)/.test(spec) ? null : sassFileUrl(spec, null);
-			if (url) rule.replaceWith(postcss.parse(fs.readFileSync(url, "utf-8")));
+			if (!url) return;
+			const vueFile = (result.opts.from || "").split("?")[0];
+			if (!packageCssOf.has(vueFile)) packageCssOf.set(vueFile, new Map());
+			packageCssOf.get(vueFile).set(fileURLToPath(url), fs.readFileSync(url, "utf-8"));
+			rule.remove();
 		},
 	},
 };
+
+function injectPackageCss(result) {
+	for (const [output, info] of Object.entries(result.metafile.outputs)) {
+		if (!info.entryPoint || !output.endsWith(".js")) continue;
+		const css = new Map();
+		for (const input of Object.keys(info.inputs)) {
+			const file = path.resolve(input.replace(/^[a-z-]+:/, "").split("?")[0]);
+			for (const [vueFile, sheets] of packageCssOf) {
+				if (path.resolve(vueFile) === file) for (const [name, text] of sheets) css.set(name, text);
+			}
+		}
+		if (!css.size) continue;
+		const text = [...css.values()].join("\n");
+		const inject = `(()=>{const s=document.createElement("style");s.textContent=${JSON.stringify(text)};document.head.prepend(s);})();\n`;
+		fs.writeFileSync(output, inject + fs.readFileSync(output, "utf-8"));
+	}
+}
 
 const common = {
 	bundle: true,
@@ -243,6 +267,7 @@ for (const app of config.apps) {
 	fs.rmSync(path.join(OUT, app.name, "dist"), { recursive: true, force: true });
 }
 const results = (await Promise.all(config.apps.map(buildApp))).flat();
+results.forEach(injectPackageCss);
 const manifest = assetsJson(results);
 fs.mkdirSync(OUT, { recursive: true });
 fs.writeFileSync(path.join(OUT, "assets.json"), JSON.stringify(manifest, null, 4));

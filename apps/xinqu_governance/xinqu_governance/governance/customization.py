@@ -28,6 +28,8 @@ CUSTOMIZING_TOOLS = {
 	"Notification": "document_type",
 }
 RIGHTS = ("read", "write", "create", "delete")
+# the desk pages of the visual builders (Frappe lets System Manager open them)
+BUILDER_PAGES = ("workflow-builder", "print-format-builder")
 
 UNRESTRICTED_ROLES = ("Administrator", "System Manager")
 
@@ -43,6 +45,13 @@ def grant_customization_rights() -> None:
 			if single and right in ("create", "delete"):
 				continue
 			update_permission_property(doctype, GOVERNANCE_ADMINISTRATOR, 0, right, 1)
+	for page in BUILDER_PAGES:
+		if frappe.db.exists("Page", page) and not frappe.db.exists(
+			"Has Role", {"parenttype": "Page", "parent": page, "role": GOVERNANCE_ADMINISTRATOR}
+		):
+			doc = frappe.get_doc("Page", page)
+			doc.append("roles", {"role": GOVERNANCE_ADMINISTRATOR})
+			doc.db_update_all()
 
 
 def app_doctypes() -> set[str]:
