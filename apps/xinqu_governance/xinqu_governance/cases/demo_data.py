@@ -66,6 +66,7 @@ from xinqu_governance.cases import sla
 from xinqu_governance.cases.doctype.petition.petition import REPLY_DAYS
 from xinqu_governance.cases.escalation import run_sla_job
 from xinqu_governance.cases.triage import triage_grid_event
+from xinqu_governance.governance.access import active_on
 from xinqu_governance.registry.demo_data import GIVEN, SURNAMES
 
 DEFAULT_SEED = 20151109  # the date the Haidong HSR New District was approved
@@ -301,12 +302,15 @@ def load_world() -> frappe._dict:
 
 def holders(role: str) -> dict[str, str]:
 	"""{node: user} of the active assignments of `role`, the earliest assignment of a node first."""
+	assignment = frappe.qb.DocType("Jurisdiction Assignment")
 	result = {}
-	for row in frappe.get_all(
-		"Jurisdiction Assignment",
-		filters={"role": role, "is_active": 1},
-		fields=["user", "jurisdiction"],
-		order_by="creation asc, name asc",
+	for row in (
+		frappe.qb.from_(assignment)
+		.select(assignment.user, assignment.jurisdiction)
+		.where((assignment.role == role) & active_on(assignment))
+		.orderby(assignment.creation)
+		.orderby(assignment.name)
+		.run(as_dict=True)
 	):
 		result.setdefault(row.jurisdiction, row.user)
 	return result

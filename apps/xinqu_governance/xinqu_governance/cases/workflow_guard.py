@@ -29,9 +29,10 @@ from frappe.model.workflow import (
 	get_workflow_name,
 	is_transition_condition_satisfied,
 )
-from frappe.utils import cint, getdate, now_datetime
+from frappe.utils import cint, now_datetime
 
 from xinqu_governance.cases.case_types import HANDLING_LEVELS, handling_level_of_node, level_rank
+from xinqu_governance.governance.access import active_on
 from xinqu_governance.governance.roles import GOVERNANCE_ADMINISTRATOR
 
 # Jurisdiction levels at which a role holder stands at each handling level.
@@ -284,7 +285,6 @@ def active_assignment_nodes(user: str, role: str, nodes: list[str]) -> set[str]:
 	"""The nodes among `nodes` where `user` holds `role` through an assignment valid today."""
 	if not nodes:
 		return set()
-	today = getdate()
 	assignment = frappe.qb.DocType("Jurisdiction Assignment")
 	rows = (
 		frappe.qb.from_(assignment)
@@ -293,8 +293,7 @@ def active_assignment_nodes(user: str, role: str, nodes: list[str]) -> set[str]:
 			(assignment.user == user)
 			& (assignment.role == role)
 			& assignment.jurisdiction.isin(nodes)
-			& (assignment.valid_from <= today)
-			& (assignment.valid_to.isnull() | (assignment.valid_to >= today))
+			& active_on(assignment)
 		)
 		.run(pluck=True)
 	)
@@ -327,21 +326,13 @@ def member_units(
 
 def holds_role(user: str, role: str) -> bool:
 	"""True when `user` holds `role` through an assignment valid today, at any node."""
-	today = getdate()
+	assignment = frappe.qb.DocType("Jurisdiction Assignment")
 	return bool(
-		frappe.db.exists(
-			"Jurisdiction Assignment",
-			{
-				"user": user,
-				"role": role,
-				"valid_from": ("<=", today),
-				"valid_to": ("is", "not set"),
-			},
-		)
-		or frappe.db.exists(
-			"Jurisdiction Assignment",
-			{"user": user, "role": role, "valid_from": ("<=", today), "valid_to": (">=", today)},
-		)
+		frappe.qb.from_(assignment)
+		.select(assignment.name)
+		.where((assignment.user == user) & (assignment.role == role) & active_on(assignment))
+		.limit(1)
+		.run()
 	)
 
 
