@@ -6,7 +6,9 @@ import pytest
 from xinqu_governance.cases.demo_data import holders
 from xinqu_governance.cases.supervision import issuer_standing
 from xinqu_governance.cases.workflow_guard import active_assignment_nodes, holds_role
+from frappe.utils import getdate
 from xinqu_governance.governance.access import is_active_on
+from xinqu_governance.registry.grids import apply_grid_proposal
 from xinqu_governance.tests.factories import days_from_today, make_assignment
 
 from tests.case_factories import (
@@ -20,7 +22,7 @@ from tests.case_factories import (
 	stage,
 	unique,
 )
-from tests.factories import make_user_at, purge_tree
+from tests.factories import make_building, make_compound, make_household, make_user_at, purge_tree
 
 pytestmark = pytest.mark.usefixtures("case_profile")
 HOOK = "xinqu_governance.governance.node_powers.has_node_permission"
@@ -87,9 +89,12 @@ def test_town_officer_powers_stop_at_his_town(two_hats):
 	at_b = make_case("Dispute", p.village_b1, how_found="Visit")
 	resident_b = make_resident(p.village_b1)
 	resident_a = make_resident(p.village_a1)
+	compound_a = frappe.get_doc("Resettlement Compound", make_compound(p.village_a1))
+	compound_b = frappe.get_doc("Resettlement Compound", make_compound(p.village_b1))
 	with as_user(p.two_hats):
-		assert frappe.has_permission("Resident", "delete", doc=resident_a)
-		assert not frappe.has_permission("Resident", "delete", doc=resident_b)
+		assert frappe.has_permission("Resettlement Compound", "delete", doc=compound_a)
+		assert not frappe.has_permission("Resettlement Compound", "delete", doc=compound_b)
+		assert frappe.has_permission("Resettlement Compound", "write", doc=compound_b)  # as Village Staff
 		assert frappe.has_permission("Resident", "write", doc=resident_b)  # Village Staff writes it
 		assert frappe.has_permission("Dispute", "write", doc=at_b)
 		compound = frappe.get_doc({"doctype": "Resettlement Compound", "compound_name": unique("小区")})
@@ -109,10 +114,12 @@ def test_town_officer_powers_stop_at_his_town(two_hats):
 
 def test_an_ended_assignment_grants_nothing_at_its_node(two_hats):
 	p = two_hats
-	resident_a = make_resident(p.village_a1)
+	compound_a = frappe.get_doc("Resettlement Compound", make_compound(p.village_a1))
+	with as_user(p.two_hats):
+		assert frappe.has_permission("Resettlement Compound", "delete", doc=compound_a)
 	end_assignment_yesterday_without_the_daily_job(p.two_hats, "Town Officer", p.town_a)
 	with as_user(p.two_hats):
-		assert not frappe.has_permission("Resident", "delete", doc=resident_a)
+		assert not frappe.has_permission("Resettlement Compound", "delete", doc=compound_a)
 
 
 def test_rest_refuses_the_town_officers_powers_in_his_other_village(two_hats, live_server, http_login):
@@ -155,3 +162,52 @@ def test_rest_refuses_the_town_officers_powers_in_his_other_village(two_hats, li
 		for doctype in ("Resettlement Compound", "Stability Risk Assessment"):
 			frappe.db.delete(doctype, {"owner": p.two_hats})
 		purge_tree(p, users=p.users)
+
+
+# ------------------------------------------------------------------ people are not hard-deleted by staff
+
+
+def test_only_administrators_hard_delete_people():
+	for doctype in ("Resident", "Household"):
+		deleters = {perm.role for perm in frappe.get_meta(doctype).permissions if perm.delete}
+		assert deleters == {"System Manager", "Governance Administrator"}, doctype
+
+
+def test_a_person_who_leaves_is_recorded_not_deleted(people):
+	building = make_building(make_compound(people.village_a1), "1", "Small High-rise", floors=2, units=1)
+	household = make_household(people.village_a1, members=2, dwelling=f"{building}-1-101")
+	(grid,) = apply_grid_proposal(frappe.db.get_value("Building", building, "compound"))
+	household.reload()
+	assert frappe.db.get_value("Grid Profile", grid, "resident_count") == 2
+	leaver = frappe.get_doc("Resident", household.members[1].resident)
+
+	with as_user(people.officer_a):
+		assert not frappe.has_permission("Resident", "delete", doc=leaver)
+		leaver.residence_status = "Merged into Another Record"
+		with pytest.raises(frappe.ValidationError, match="merged into"):
+			leaver.save()
+		leaver = frappe.get_doc("Resident", leaver.name)
+		leaver.residence_status = "Deceased"
+		leaver.save()
+	assert (leaver.status_since, frappe.db.exists("Resident", leaver.name)) == (getdate(), leaver.name)
+	assert frappe.db.get_value("Grid Profile", grid, "resident_count") == 1  # counts those living here
+
+
+def test_rest_delete_of_a_resident_is_for_the_administrator(people, live_server, http_login):
+	try:
+		resident = make_resident(people.village_a1)
+		admin = make_user_at("Governance Administrator", people.city, prefix="xq-np-admin")
+		people.users.append(admin)
+		frappe.db.commit()
+		url = f"{live_server}/api/resource/Resident/{resident.name}"
+
+		officer = http_login(people.officer_a, PASSWORD)
+		assert officer.delete(url).status_code == 403
+		moved = officer.put(url, json={"residence_status": "Moved Out"})
+		assert moved.status_code == 200 and moved.json()["data"]["status_since"]
+		assert http_login(admin, PASSWORD).delete(url).status_code in (200, 202)
+		assert not frappe.db.exists("Resident", resident.name)
+	finally:
+		frappe.db.rollback()
+		purge_cases(people, commit=False)
+		purge_tree(people, users=people.users)
