@@ -32,6 +32,7 @@ from frappe.model.workflow import (
 from frappe.utils import cint, now_datetime
 
 from xinqu_governance.cases.case_types import HANDLING_LEVELS, handling_level_of_node, level_rank
+from xinqu_governance.cases.edit_rights import guard_case_edit
 from xinqu_governance.governance.access import active_on
 from xinqu_governance.governance.roles import GOVERNANCE_ADMINISTRATOR
 
@@ -56,6 +57,9 @@ class WorkflowLevelError(WorkflowPermissionError):
 
 class CaseWorkflowMixin:
 	"""Shared behaviour of the case DocTypes; call `validate_case_workflow()` from `validate()`."""
+
+	def before_validate(self):
+		guard_case_edit(self)
 
 	def validate_case_workflow(self):
 		self.set_default_handling_level()
