@@ -143,7 +143,9 @@ def test_rest_put_by_village_staff(people, live_server, http_login):
 
 		forged = session.put(f"{api}/{dispute.name}", json={**FORGED, "sla_status": "Met"})
 		assert forged.status_code == 403, forged.text[:300]
-		stored = frappe.db.get_value("Dispute", dispute.name, ["is_withdrawn", "escalation_count", "handling_level"])
+		stored = frappe.db.get_value(
+			"Dispute", dispute.name, ["is_withdrawn", "escalation_count", "handling_level"]
+		)
 		assert tuple(stored) == (0, 0, "Village")
 
 		own_state = session.put(f"{api}/{dispute.name}", json={"location": "3号楼"})
@@ -153,7 +155,23 @@ def test_rest_put_by_village_staff(people, live_server, http_login):
 		)
 		assert town_state.status_code == 403, town_state.text[:300]
 		assert not frappe.db.get_value("Dispute", at_town.name, "outcome")
+		created = session.post(
+			api, json={"subject": "登记", "jurisdiction": people.village_a1, "escalation_count": 3}
+		)
+		assert created.status_code == 403, created.text[:300]
 	finally:
 		frappe.db.rollback()
 		purge_cases(people, commit=False)
 		purge_tree(people, users=people.users)
+
+
+def test_a_new_case_from_a_user_brings_no_bookkeeping(people):
+	for field, value in FORGED.items():
+		if field == "handling_level":
+			continue
+		with pytest.raises(SystemFieldError):
+			make_case("Dispute", people.village_a1, people.staff_a1, **{field: value})
+	# intake at a higher level is the registering window's to say
+	assert make_case("Dispute", people.village_a1, people.staff_a1, handling_level="Town").handling_level == (
+		"Town"
+	)

@@ -76,7 +76,9 @@ def test_every_doctype_of_a_node_has_the_node_hook():
 	node_doctypes = {
 		doctype
 		for doctype in frappe.get_all(
-			"DocType", filters={"module": ("in", ["Governance", "Registry", "Cases"]), "istable": 0}, pluck="name"
+			"DocType",
+			filters={"module": ("in", ["Governance", "Registry", "Cases"]), "istable": 0},
+			pluck="name",
 		)
 		if (frappe.get_meta(doctype).get_field("jurisdiction") or frappe._dict()).options == "Jurisdiction"
 	} | {"Jurisdiction"}

@@ -6,7 +6,8 @@
   escalation, triage), which mark the document with `mark_system_write(doc)`. Entering a workflow state
   may set that state's `update_field` (Frappe's `apply_workflow` does it before saving). Any other change
   is refused, except `sla_status`: the SLA job marks it without touching `modified`, so a form opened
-  before the job ran still carries the old value; it is put back, not refused.
+  before the job ran still carries the old value; it is put back, not refused. A new case from a
+  user request (not `ignore_permissions`) may not bring values for them (the handling level excepted).
 - Edit rights per workflow state: in a state, only a role named in one of the state's `allow_edit`
   rows may change the case's fields, and only where the user holds that role (at the case's node or
   an ancestor, `governance.node_powers`). States marked `closes_case` (closed, withdrawn) are thereby
@@ -52,13 +53,30 @@ def mark_system_write(doc) -> None:
 
 
 def guard_case_edit(doc) -> None:
+	if doc.flags.xq_system_write or frappe.flags.in_install or frappe.flags.in_migrate or frappe.flags.in_patch:
+		return
+	if doc.is_new():
+		if not doc.flags.ignore_permissions:
+			refuse_system_values_on_insert(doc)
+		return
 	before = doc.get_doc_before_save()
-	if doc.is_new() or not before or doc.flags.xq_system_write:
-		return
-	if frappe.flags.in_install or frappe.flags.in_migrate or frappe.flags.in_patch:
-		return
-	refuse_system_field_changes(doc, before)
-	refuse_edits_outside_state_rights(doc, before)
+	if before:
+		refuse_system_field_changes(doc, before)
+		refuse_edits_outside_state_rights(doc, before)
+
+
+def refuse_system_values_on_insert(doc) -> None:
+	"""A new case from a user request starts with the bookkeeping empty: the rules fill it in. (The
+	handling level is intake data: a county window registers at the county level.)"""
+	refused = [
+		df
+		for df in doc.meta.fields
+		if df.fieldname in SYSTEM_FIELDS
+		and df.fieldname != "handling_level"
+		and normalised(df, doc.get(df.fieldname)) not in (None, 0)
+	]
+	if refused:
+		throw_system_fields(doc, refused)
 
 
 def refuse_system_field_changes(doc, before) -> None:
@@ -75,13 +93,17 @@ def refuse_system_field_changes(doc, before) -> None:
 			continue
 		refused.append(df)
 	if refused:
-		frappe.throw(
-			_("{0} {1}: only the system changes {2}.").format(
-				_(doc.doctype), doc.name, ", ".join(_(df.label or df.fieldname) for df in refused)
-			),
-			SystemFieldError,
-			title=_("Field Kept by the System"),
-		)
+		throw_system_fields(doc, refused)
+
+
+def throw_system_fields(doc, refused: list) -> None:
+	frappe.throw(
+		_("{0} {1}: only the system changes {2}.").format(
+			_(doc.doctype), doc.name or "", ", ".join(_(df.label or df.fieldname) for df in refused)
+		),
+		SystemFieldError,
+		title=_("Field Kept by the System"),
+	)
 
 
 def refuse_edits_outside_state_rights(doc, before) -> None:

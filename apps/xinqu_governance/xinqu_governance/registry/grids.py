@@ -340,8 +340,8 @@ def _move_units(units: list[str], grid: str | None, jurisdiction: str) -> None:
 
 
 def recount_grids(grids) -> None:
-	"""Set household, resident (living here) and worker counts, the band status and the coverage rows' household
-	counts of the Grid Profiles of ``grids`` from aggregate queries."""
+	"""Set household, resident (living here) and worker counts, the band status and the coverage
+	rows' household counts of the Grid Profiles of ``grids`` from aggregate queries."""
 	grids = [g for g in set(grids or ()) if g]
 	if not grids:
 		return

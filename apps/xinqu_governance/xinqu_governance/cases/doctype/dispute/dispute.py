@@ -90,7 +90,9 @@ class Dispute(MajorCaseMixin, CaseWorkflowMixin, Document):
 		if self.outcome == MEDIATION_FAILED and self.handling_level == "Village":
 			# 小事不出村, 大事不出镇: what the village could not settle goes up, it is not closed as done
 			frappe.throw(
-				_("The mediation failed: escalate the dispute to the town instead of closing it at village level."),
+				_(
+					"The mediation failed: escalate the dispute to the town instead of closing it at village level."
+				),
 				title=_("Mediation Failed"),
 			)
 		if self.outcome in AGREEMENT_OUTCOMES and not (self.agreement_text or "").strip():
