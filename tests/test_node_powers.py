@@ -5,7 +5,12 @@ import frappe
 import pytest
 from xinqu_governance.cases.demo_data import holders
 from xinqu_governance.cases.supervision import issuer_standing
-from xinqu_governance.cases.workflow_guard import active_assignment_nodes, holds_role
+from xinqu_governance.cases.workflow_guard import (
+	active_assignment_nodes,
+	holds_role,
+	level_refusal_message,
+	user_stands_at_level,
+)
 from frappe.utils import getdate
 from xinqu_governance.governance.access import is_active_on
 from xinqu_governance.registry.grids import apply_grid_proposal
@@ -213,3 +218,11 @@ def test_rest_delete_of_a_resident_is_for_the_administrator(people, live_server,
 		frappe.db.rollback()
 		purge_cases(people, commit=False)
 		purge_tree(people, users=people.users)
+
+
+def test_a_transition_without_a_level_still_needs_its_role_over_the_case(two_hats):
+	p = two_hats
+	assert user_stands_at_level(p.two_hats, "Town Officer", None, p.village_a1)
+	assert not user_stands_at_level(p.two_hats, "Town Officer", None, p.village_b1)
+	assert user_stands_at_level(p.two_hats, "Village Staff", None, p.grid_b1)
+	assert "over" in level_refusal_message("Town Officer", None, "Close Case", p.village_b1)

@@ -244,16 +244,17 @@ def validate_transition_level(doc) -> None:
 def user_stands_at_level(
 	user: str, role: str, required_level: str | None, jurisdiction: str, case_units: tuple = ()
 ) -> bool:
-	"""True when `user` holds `role` at `required_level` over a case placed at `jurisdiction`.
+	"""True when `user` holds `role` at `required_level` over a case placed at `jurisdiction` (without a
+	required level: at any node over it).
 
 	`case_units` are the case's handling and assisting units: their members stand at the unit's level
 	for the case wherever the unit sits (条块结合: 平安县公安局 handles public-order cases of 互助县's
 	towns in the district), provided they hold the role somewhere today.
 	"""
-	if not required_level:
-		return True
 	covering = covering_nodes(jurisdiction)
 	held_at = active_assignment_nodes(user, role, list(covering))
+	if not required_level:
+		return bool(held_at)  # a transition without a level still needs its role over the case
 	if held_at:
 		node_levels = NODE_LEVELS_OF_HANDLING_LEVEL.get(required_level, ())
 		if any(covering[node] in node_levels for node in held_at):
@@ -353,6 +354,8 @@ def units_of_level(level: str, nodes: list[str]) -> list[str]:
 
 def level_refusal_message(role: str, level: str, action: str, jurisdiction: str) -> str:
 	"""E.g. "Only a Town Officer of 小峡镇 may take 'Escalate to District'."."""
+	if not level:
+		return _("Only a {0} over {1} may take '{2}'.").format(_(role), jurisdiction, _(action))
 	covering = covering_nodes(jurisdiction)
 	node_levels = NODE_LEVELS_OF_HANDLING_LEVEL.get(level, ())
 	# the nearest covering node of the level (a grid only when the case sits on it)
