@@ -42,10 +42,19 @@ def layers(states: list[str], transitions: list[dict]) -> dict[str, int]:
 	return {state: depth.get(state, last) for state in states}
 
 
+def unique_states(workflow: dict) -> list[str]:
+	"""A state may have several rows (one per role allowed to edit in it): one node each state."""
+	return list(dict.fromkeys(row["state"] for row in workflow["states"]))
+
+
+def builder_ids(workflow: dict) -> dict[str, str]:
+	return {state: str(index) for index, state in enumerate(unique_states(workflow), start=1)}
+
+
 def workflow_data(workflow: dict) -> list[dict]:
-	states = [row["state"] for row in workflow["states"]]
+	states = unique_states(workflow)
 	column = layers(states, workflow["transitions"])
-	ids = {state: str(index) for index, state in enumerate(states, start=1)}
+	ids = builder_ids(workflow)
 
 	elements, rows_used = [], {}
 	for state in states:
@@ -88,9 +97,10 @@ def workflow_data(workflow: dict) -> list[dict]:
 
 
 def lay_out(workflow: dict) -> None:
-	states = [row["state"] for row in workflow["states"]]
-	for index, row in enumerate(workflow["states"], start=1):
-		row["workflow_builder_id"] = str(index)
+	states = unique_states(workflow)
+	ids = builder_ids(workflow)
+	for row in workflow["states"]:
+		row["workflow_builder_id"] = ids[row["state"]]
 	for index, transition in enumerate(workflow["transitions"], start=1):
 		transition["workflow_builder_id"] = f"action-{index}"
 		assert transition["state"] in states and transition["next_state"] in states, transition

@@ -3,6 +3,7 @@
 import frappe
 import pytest
 from xinqu_governance.cases import assignment, routing
+from xinqu_governance.cases.edit_rights import mark_system_write
 
 from tests.test_case_rules_support import (
 	T0,
@@ -96,6 +97,7 @@ def test_a_workflow_level_change_moves_the_case_to_that_levels_unit(world):
 	with clock(T0):
 		case = make_dispute(world.grid_p1)
 		case.handling_level = "Town"
+		mark_system_write(case)  # the level is the workflow's or the escalation's to change
 		case.save()
 	assert case.handling_unit == world.centre_p
 	assert case.assigned_to in members(world.centre_p)

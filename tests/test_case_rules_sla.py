@@ -3,6 +3,7 @@
 import frappe
 import pytest
 from xinqu_governance.cases import sla
+from xinqu_governance.cases.edit_rights import mark_system_write
 
 from tests.test_case_rules_support import T0, clock, hours, make_dispute, make_sla_rule, make_world
 
@@ -78,6 +79,7 @@ def test_level_change_restarts_the_clock_with_that_levels_rule(world):
 
 	with clock(T0 + hours(30)):
 		case.handling_level = "Town"
+		mark_system_write(case)  # the level is the workflow's or the escalation's to change
 		case.save()
 	assert case.resolution_due == T0 + hours(30 + 168)
 	assert case.response_due is None  # set once at intake, from the rule of that moment (none here)

@@ -99,6 +99,22 @@ override_whitelisted_methods = {
 # a logged-in session has its CSRF token from login on (governance/session_csrf.py)
 on_session_creation = "xinqu_governance.governance.session_csrf.issue_csrf_token"
 
+# Permissions
+# -----------
+# A governance role grants its DocPerms only under the nodes where the user holds it (an active
+# Jurisdiction Assignment): governance/node_powers.py. Lists stay scoped by User Permissions.
+
+has_permission = {
+	doctype: "xinqu_governance.governance.node_powers.has_node_permission"
+	for doctype in (
+		*("Jurisdiction", "Jurisdiction Assignment", "Handling Unit", "Public Submission"),
+		*("Resident", "Household", "Resettlement Compound", "Building", "Building Unit", "Dwelling"),
+		*("Facility", "Grid Profile", "Organisation"),
+		*("Dispute", "Petition", "Service Request", "Grid Event", "Stability Risk Assessment"),
+		*("Emergency Incident", "Supervision", "Accountability Record", "Early Warning"),
+	)
+}
+
 # the custom fields the code reads and the composite indexes of the case tables (SLA queue, assignment load)
 after_migrate = ["xinqu_governance.install.after_migrate"]
 

@@ -66,6 +66,7 @@ from xinqu_governance.cases import sla
 from xinqu_governance.cases.doctype.petition.petition import REPLY_DAYS
 from xinqu_governance.cases.escalation import run_sla_job
 from xinqu_governance.cases.triage import triage_grid_event
+from xinqu_governance.governance.access import active_on
 from xinqu_governance.registry.demo_data import GIVEN, SURNAMES
 
 DEFAULT_SEED = 20151109  # the date the Haidong HSR New District was approved
@@ -301,12 +302,15 @@ def load_world() -> frappe._dict:
 
 def holders(role: str) -> dict[str, str]:
 	"""{node: user} of the active assignments of `role`, the earliest assignment of a node first."""
+	assignment = frappe.qb.DocType("Jurisdiction Assignment")
 	result = {}
-	for row in frappe.get_all(
-		"Jurisdiction Assignment",
-		filters={"role": role, "is_active": 1},
-		fields=["user", "jurisdiction"],
-		order_by="creation asc, name asc",
+	for row in (
+		frappe.qb.from_(assignment)
+		.select(assignment.user, assignment.jurisdiction)
+		.where((assignment.role == role) & active_on(assignment))
+		.orderby(assignment.creation)
+		.orderby(assignment.name)
+		.run(as_dict=True)
 	):
 		result.setdefault(row.jurisdiction, row.user)
 	return result
@@ -817,7 +821,7 @@ class Planner:
 					ref,
 					append={"mediation_sessions": [self.session(staff, "Continued")]},
 				)
-			self.close(story, staff, ref, matter, self.days(0.5, 5))
+			self.close(story, staff, ref, matter, self.days(0.5, 5), outcomes=VILLAGE_OUTCOMES)
 			return
 		if flow == "village_open":
 			if self.rng.random() < 0.5:
@@ -866,8 +870,8 @@ class Planner:
 			"summary": summary or self.rng.choice(SESSION_SUMMARIES),
 		}
 
-	def close(self, story, user, ref, matter, after, outcome=None):
-		outcome = outcome or self.weighted(OUTCOMES)
+	def close(self, story, user, ref, matter, after, outcome=None, outcomes=None):
+		outcome = outcome or self.weighted(outcomes or OUTCOMES)
 		satisfaction = {
 			"Agreement": {"Satisfied": 7, "Basically Satisfied": 3},
 			"Partial Agreement": {"Basically Satisfied": 6, "Dissatisfied": 4},
@@ -1282,7 +1286,7 @@ class Planner:
 					parties=[1, 2],
 					fill={**fill, "a": person.full_name, "b": other.full_name},
 				)
-				self.close(story, staff, "d", matter, self.days(0.5, 4))
+				self.close(story, staff, "d", matter, self.days(0.5, 4), outcomes=VILLAGE_OUTCOMES)
 		elif flow == "to_petition" and person:
 			reply = self.rng.choice(PETITION_REPLIES.get(category) or PETITION_REPLIES["物业管理"])
 			story.step(
@@ -1434,6 +1438,8 @@ DISPUTE_AGES = {
 }
 HOW_FOUND = {"Visit": 50, "Screening": 35, "Grid Report": 15}
 OUTCOMES = {"Agreement": 78, "Partial Agreement": 10, "Mediation Failed": 6, "Referred to Court": 6}
+# a failed mediation is escalated from the village, not closed there
+VILLAGE_OUTCOMES = {outcome: n for outcome, n in OUTCOMES.items() if outcome != "Mediation Failed"}
 SESSION_RESULT = {
 	"Agreement": "Agreement",
 	"Partial Agreement": "Partial Agreement",

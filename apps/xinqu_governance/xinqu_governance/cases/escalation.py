@@ -44,6 +44,7 @@ from xinqu_governance.cases.early_warning import (
 	raise_overdue_warnings,
 	raise_warning,
 )
+from xinqu_governance.cases.edit_rights import mark_system_write
 from xinqu_governance.cases.timeline import add_case_entry, notify
 from xinqu_governance.governance.site_language import human_datetime, in_site_language
 
@@ -266,6 +267,7 @@ def escalate(doc, found: routing.Route, rule, moment) -> None:
 	assignment.assign(doc)
 	doc.escalation_count = (doc.escalation_count or 0) + 1
 	doc.flags.escalated_by_sla = True
+	mark_system_write(doc)
 	doc.flags.sla_now = moment
 	doc.save(ignore_permissions=True)
 

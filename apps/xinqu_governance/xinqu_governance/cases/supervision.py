@@ -30,6 +30,7 @@ from xinqu_governance.cases.case_types import (
 )
 from xinqu_governance.cases.timeline import add_case_entry, notify
 from xinqu_governance.governance.site_language import human_datetime, in_site_language
+from xinqu_governance.governance.access import active_on
 
 OPEN = "Open"
 REPLIED = "Replied"
@@ -63,7 +64,7 @@ def issuer_standing(user: str, case) -> frappe._dict | None:
 		.select(node.name, node.level, node.lft)
 		.where(
 			(assignment.user == user)
-			& (assignment.is_active == 1)
+			& active_on(assignment)
 			& (node.lft <= bounds[0])
 			& (node.rgt >= bounds[1])
 		)

@@ -12,6 +12,7 @@ from frappe.model.workflow import apply_workflow, get_transitions, get_workflow_
 from frappe.utils import now_datetime
 
 from xinqu_governance.cases.doctype.grid_event.grid_event import TRIAGE_TARGETS
+from xinqu_governance.cases.edit_rights import mark_system_write
 
 TRIAGE_ACTION = "Triage"
 
@@ -56,6 +57,7 @@ def triage_grid_event(grid_event: str, target_doctype: str, values: str | dict |
 	event.triaged_to = case.name
 	event.triaged_on = now_datetime()
 	event.triaged_by = frappe.session.user
+	mark_system_write(event)
 	event.save()
 	if get_workflow_name("Grid Event"):
 		apply_workflow(event, TRIAGE_ACTION)

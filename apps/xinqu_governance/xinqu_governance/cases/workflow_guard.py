@@ -29,9 +29,11 @@ from frappe.model.workflow import (
 	get_workflow_name,
 	is_transition_condition_satisfied,
 )
-from frappe.utils import cint, getdate, now_datetime
+from frappe.utils import cint, now_datetime
 
 from xinqu_governance.cases.case_types import HANDLING_LEVELS, handling_level_of_node, level_rank
+from xinqu_governance.cases.edit_rights import guard_case_edit
+from xinqu_governance.governance.access import active_on
 from xinqu_governance.governance.roles import GOVERNANCE_ADMINISTRATOR
 
 # Jurisdiction levels at which a role holder stands at each handling level.
@@ -55,6 +57,9 @@ class WorkflowLevelError(WorkflowPermissionError):
 
 class CaseWorkflowMixin:
 	"""Shared behaviour of the case DocTypes; call `validate_case_workflow()` from `validate()`."""
+
+	def before_validate(self):
+		guard_case_edit(self)
 
 	def validate_case_workflow(self):
 		self.set_default_handling_level()
@@ -239,16 +244,17 @@ def validate_transition_level(doc) -> None:
 def user_stands_at_level(
 	user: str, role: str, required_level: str | None, jurisdiction: str, case_units: tuple = ()
 ) -> bool:
-	"""True when `user` holds `role` at `required_level` over a case placed at `jurisdiction`.
+	"""True when `user` holds `role` at `required_level` over a case placed at `jurisdiction` (without a
+	required level: at any node over it).
 
 	`case_units` are the case's handling and assisting units: their members stand at the unit's level
 	for the case wherever the unit sits (条块结合: 平安县公安局 handles public-order cases of 互助县's
 	towns in the district), provided they hold the role somewhere today.
 	"""
-	if not required_level:
-		return True
 	covering = covering_nodes(jurisdiction)
 	held_at = active_assignment_nodes(user, role, list(covering))
+	if not required_level:
+		return bool(held_at)  # a transition without a level still needs its role over the case
 	if held_at:
 		node_levels = NODE_LEVELS_OF_HANDLING_LEVEL.get(required_level, ())
 		if any(covering[node] in node_levels for node in held_at):
@@ -284,7 +290,6 @@ def active_assignment_nodes(user: str, role: str, nodes: list[str]) -> set[str]:
 	"""The nodes among `nodes` where `user` holds `role` through an assignment valid today."""
 	if not nodes:
 		return set()
-	today = getdate()
 	assignment = frappe.qb.DocType("Jurisdiction Assignment")
 	rows = (
 		frappe.qb.from_(assignment)
@@ -293,8 +298,7 @@ def active_assignment_nodes(user: str, role: str, nodes: list[str]) -> set[str]:
 			(assignment.user == user)
 			& (assignment.role == role)
 			& assignment.jurisdiction.isin(nodes)
-			& (assignment.valid_from <= today)
-			& (assignment.valid_to.isnull() | (assignment.valid_to >= today))
+			& active_on(assignment)
 		)
 		.run(pluck=True)
 	)
@@ -327,21 +331,13 @@ def member_units(
 
 def holds_role(user: str, role: str) -> bool:
 	"""True when `user` holds `role` through an assignment valid today, at any node."""
-	today = getdate()
+	assignment = frappe.qb.DocType("Jurisdiction Assignment")
 	return bool(
-		frappe.db.exists(
-			"Jurisdiction Assignment",
-			{
-				"user": user,
-				"role": role,
-				"valid_from": ("<=", today),
-				"valid_to": ("is", "not set"),
-			},
-		)
-		or frappe.db.exists(
-			"Jurisdiction Assignment",
-			{"user": user, "role": role, "valid_from": ("<=", today), "valid_to": (">=", today)},
-		)
+		frappe.qb.from_(assignment)
+		.select(assignment.name)
+		.where((assignment.user == user) & (assignment.role == role) & active_on(assignment))
+		.limit(1)
+		.run()
 	)
 
 
@@ -358,6 +354,8 @@ def units_of_level(level: str, nodes: list[str]) -> list[str]:
 
 def level_refusal_message(role: str, level: str, action: str, jurisdiction: str) -> str:
 	"""E.g. "Only a Town Officer of 小峡镇 may take 'Escalate to District'."."""
+	if not level:
+		return _("Only a {0} over {1} may take '{2}'.").format(_(role), jurisdiction, _(action))
 	covering = covering_nodes(jurisdiction)
 	node_levels = NODE_LEVELS_OF_HANDLING_LEVEL.get(level, ())
 	# the nearest covering node of the level (a grid only when the case sits on it)

@@ -23,11 +23,22 @@ from frappe.utils import getdate
 from xinqu_governance.governance.roles import GOVERNANCE_ROLES
 
 
-def is_active_on(valid_from, valid_to, on_date: date) -> bool:
-	"""An assignment is active from `valid_from` through `valid_to` (open-ended when empty)."""
+def is_active_on(valid_from, valid_to, on_date: date | None = None) -> bool:
+	"""THE definition of an active assignment: active from `valid_from` through `valid_to` (open-ended
+	when empty), on `on_date` (today by default). `active_on` is the same rule in SQL; the stored
+	`is_active` flag is only a display copy kept by `expire_assignments`, never trusted."""
+	on_date = getdate(on_date)
 	if not valid_from or getdate(valid_from) > on_date:
 		return False
 	return not valid_to or getdate(valid_to) >= on_date
+
+
+def active_on(assignment, on_date: date | None = None):
+	"""`is_active_on` as a condition on `assignment` (a `frappe.qb.DocType("Jurisdiction Assignment")`)."""
+	on_date = getdate(on_date)
+	return (assignment.valid_from <= on_date) & (
+		assignment.valid_to.isnull() | (assignment.valid_to >= on_date)
+	)
 
 
 def sync_user_access(
@@ -116,11 +127,8 @@ def expire_assignments() -> list[str]:
 
 	Returns the users whose access was resynced.
 	"""
-	today = getdate()
 	assignment = frappe.qb.DocType("Jurisdiction Assignment")
-	should_be_active = (assignment.valid_from <= today) & (
-		assignment.valid_to.isnull() | (assignment.valid_to >= today)
-	)
+	should_be_active = active_on(assignment)
 
 	changed = (
 		frappe.qb.from_(assignment)

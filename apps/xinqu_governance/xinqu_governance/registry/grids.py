@@ -340,8 +340,8 @@ def _move_units(units: list[str], grid: str | None, jurisdiction: str) -> None:
 
 
 def recount_grids(grids) -> None:
-	"""Set household, resident and worker counts, the band status and the coverage rows' household
-	counts of the Grid Profiles of ``grids`` from aggregate queries."""
+	"""Set household, resident (living here) and worker counts, the band status and the coverage
+	rows' household counts of the Grid Profiles of ``grids`` from aggregate queries."""
 	grids = [g for g in set(grids or ()) if g]
 	if not grids:
 		return
@@ -356,7 +356,11 @@ def recount_grids(grids) -> None:
 		frappe.qb.from_(H).select(H.grid, Count(H.name)).where(H.grid.isin(grids)).groupby(H.grid).run()
 	)
 	residents = dict(
-		frappe.qb.from_(R).select(R.grid, Count(R.name)).where(R.grid.isin(grids)).groupby(R.grid).run()
+		frappe.qb.from_(R)
+		.select(R.grid, Count(R.name))
+		.where(R.grid.isin(grids) & (R.residence_status.isnull() | (R.residence_status == "Living Here")))
+		.groupby(R.grid)
+		.run()
 	)
 	workers = dict(
 		frappe.qb.from_(W)

@@ -11,6 +11,7 @@ from xinqu_governance.registry import citizen_id
 from xinqu_governance.registry.utils import ensure_index
 
 AGREEMENT_OUTCOMES = ("Agreement", "Partial Agreement")
+MEDIATION_FAILED = "Mediation Failed"
 
 
 class Dispute(MajorCaseMixin, CaseWorkflowMixin, Document):
@@ -77,13 +78,22 @@ class Dispute(MajorCaseMixin, CaseWorkflowMixin, Document):
 
 	def validate_closing(self):
 		"""A dispute is closed with its outcome, the agreement reached and every party's satisfaction;
-		a major case also with an approved stability risk assessment."""
+		a major case also with an approved stability risk assessment. A failed mediation is not closed
+		at village level."""
 		if not self.entering_closing_state() or self.is_withdrawn:
 			return
 		if not self.outcome:
 			frappe.throw(
 				_("Record the outcome of the mediation before closing the dispute."),
 				title=_("Missing Outcome"),
+			)
+		if self.outcome == MEDIATION_FAILED and self.handling_level == "Village":
+			# 小事不出村, 大事不出镇: what the village could not settle goes up, it is not closed as done
+			frappe.throw(
+				_(
+					"The mediation failed: escalate the dispute to the town instead of closing it at village level."
+				),
+				title=_("Mediation Failed"),
 			)
 		if self.outcome in AGREEMENT_OUTCOMES and not (self.agreement_text or "").strip():
 			frappe.throw(

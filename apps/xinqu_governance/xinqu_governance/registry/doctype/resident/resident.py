@@ -4,6 +4,7 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
+from frappe.utils import getdate
 
 from xinqu_governance.registry import citizen_id
 from xinqu_governance.registry.grids import recount_grids
@@ -28,6 +29,10 @@ class DuplicateResidentError(frappe.ValidationError):
 	pass
 
 
+LIVING_HERE = "Living Here"
+MERGED = "Merged into Another Record"
+
+
 class Resident(Document):
 	"""居民: one person, one record, keyed by the citizen ID number."""
 
@@ -37,6 +42,7 @@ class Resident(Document):
 		self.phone = validate_phone(self.phone, "Phone")
 		self.validate_floating()
 		self.validate_special_groups()
+		self.validate_residence_status()
 		self.set_grid_and_jurisdiction()
 		check_derived_jurisdiction_permission(self)
 
@@ -84,6 +90,21 @@ class Resident(Document):
 				)
 			seen.add(row.special_group)
 
+	def validate_residence_status(self):
+		"""Staff do not delete a person (hard delete is for administrators): they record that he moved
+		out, died, or was a duplicate merged into another record."""
+		if self.residence_status == LIVING_HERE:
+			self.status_since = None
+			self.merged_into = None
+			return
+		self.status_since = self.status_since or getdate()
+		if self.residence_status != MERGED:
+			self.merged_into = None
+		elif not self.merged_into or self.merged_into == self.name:
+			frappe.throw(
+				_("Name the resident record this one was merged into."), title=_("Missing Merge Target")
+			)
+
 	def set_grid_and_jurisdiction(self):
 		"""A member of a household lives where the household lives; otherwise the grid is the chosen
 		jurisdiction when that is a grid node. ``household`` is written only by the Household (its
@@ -105,7 +126,7 @@ class Resident(Document):
 
 	def on_update(self):
 		before = self.get_doc_before_save()
-		if not before or before.grid != self.grid:
+		if not before or before.grid != self.grid or before.residence_status != self.residence_status:
 			recount_grids({self.grid, before.grid if before else None})
 
 	def after_delete(self):
