@@ -22,7 +22,7 @@ def activate() -> None:
 	alias.install()
 	import frappe
 
-	from . import apps, coercion, headers, jinja, overrides, printing, setup_state, shims, siteinfo
+	from . import apps, coercion, headers, jinja, overrides, printing, setup_state, shims, siteinfo, workflow_confirmation
 
 	apps.apply(frappe)
 	shims.apply(frappe)
@@ -34,4 +34,5 @@ def activate() -> None:
 	setup_state.apply(frappe)
 	coercion.apply(frappe)
 	overrides.apply(frappe)
+	workflow_confirmation.apply(frappe)
 	_activated = True

