@@ -198,6 +198,9 @@ def test_role_user_opens_their_workspace_with_numbers(people, chromium, live_ser
 		assert shown == {zh(card): str(int(number)) for card, number in expected.items()}
 		title = desk.page.evaluate("() => document.title")
 		assert zh(name) in title, title
+		# v16 boots the sidebars of workspaces; none of another family's (governance/workspaces.py)
+		sidebars = desk.page.evaluate("() => Object.keys(frappe.boot.workspace_sidebar_item || {})")
+		assert not {w.lower() for w in ROLE_WORKSPACES if w != name} & set(sidebars)
 		SCREENS.mkdir(parents=True, exist_ok=True)
 		desk.screenshot(SCREENS / f"role_{who}_{size}.png")
 	finally:
