@@ -19,7 +19,7 @@ from xinqu_governance.cases.supervision import can_raise_supervision
 from xinqu_governance.cases.triage import triage_targets
 
 from tests.case_factories import PASSWORD, act, as_user, case_profile, make_case, purge_cases, stage  # noqa: F401
-from tests.desk import DESKTOP, SIZES, chromium, desk_as  # noqa: F401
+from tests.desk import DESKTOP, SIZES, desk_as
 from tests.factories import make_jurisdiction_tree, purge_tree
 
 SCREENS = Path(os.environ.get("XQ_SCREENS", "/tmp/xq_desk"))
@@ -56,7 +56,7 @@ def people(case_profile):  # noqa: F811
 	purge_tree(tree, users=people.users)
 
 
-def desk_of(chromium, live_server, user, size=DESKTOP):  # noqa: F811
+def desk_of(chromium, live_server, user, size=DESKTOP):
 	return desk_as(chromium, live_server, user, PASSWORD, size)
 
 
@@ -97,7 +97,7 @@ def test_triage_is_offered_where_the_workflow_allows_it(people):
 
 
 @pytest.mark.parametrize("size", list(SIZES))
-def test_sla_deadline_and_status_head_the_form_and_mark_the_list(people, chromium, live_server, size):  # noqa: F811
+def test_sla_deadline_and_status_head_the_form_and_mark_the_list(people, chromium, live_server, size):
 	desk = desk_of(chromium, live_server, people.staff_a1, SIZES[size])
 	try:
 		desk.open_form("Dispute", people.dispute)
@@ -114,7 +114,7 @@ def test_sla_deadline_and_status_head_the_form_and_mark_the_list(people, chromiu
 		desk.page.context.close()
 
 
-def test_case_list_indicator_without_a_workflow_shows_sla_and_closure(people, chromium, live_server):  # noqa: F811
+def test_case_list_indicator_without_a_workflow_shows_sla_and_closure(people, chromium, live_server):
 	desk = desk_of(chromium, live_server, people.staff_a1)
 	try:
 		desk.open_list("Dispute")
@@ -138,7 +138,7 @@ def test_case_list_indicator_without_a_workflow_shows_sla_and_closure(people, ch
 # --- the buttons -----------------------------------------------------------------------------------------
 
 
-def test_triage_into_case_opens_the_new_case_linked_back(people, chromium, live_server):  # noqa: F811
+def test_triage_into_case_opens_the_new_case_linked_back(people, chromium, live_server):
 	worker = desk_of(chromium, live_server, people.grid_worker)
 	try:
 		worker.open_form("Grid Event", people.verified_event)
@@ -175,7 +175,7 @@ def test_triage_into_case_opens_the_new_case_linked_back(people, chromium, live_
 	assert (petition.source_event, petition.petitioner_name) == (people.verified_event, "王某某")
 
 
-def test_raise_supervision_only_for_a_user_above_and_it_is_recorded(people, chromium, live_server):  # noqa: F811
+def test_raise_supervision_only_for_a_user_above_and_it_is_recorded(people, chromium, live_server):
 	staff = desk_of(chromium, live_server, people.staff_a1)
 	try:
 		staff.open_form("Dispute", people.dispute)
@@ -217,7 +217,7 @@ def test_raise_supervision_only_for_a_user_above_and_it_is_recorded(people, chro
 		desk.page.context.close()
 
 
-def test_record_mediation_session_adds_a_row_and_saves(people, chromium, live_server):  # noqa: F811
+def test_record_mediation_session_adds_a_row_and_saves(people, chromium, live_server):
 	desk = desk_of(chromium, live_server, people.staff_a1)
 	try:
 		desk.open_form("Dispute", people.dispute)

@@ -16,7 +16,7 @@ import pytest
 from xinqu_governance.portal.tracking import generate_tracking_code
 
 from tests.case_factories import case_profile, make_case, purge_cases, stage  # noqa: F401
-from tests.desk import SIZES, chromium, desk_as  # noqa: F401
+from tests.desk import SIZES, desk_as
 from tests.factories import (
 	make_building,
 	make_compound,
@@ -109,7 +109,7 @@ def staged(case_profile):  # noqa: F811
 
 
 @pytest.fixture(scope="module")
-def desks(chromium, live_server, staged):  # noqa: F811
+def desks(chromium, live_server, staged):
 	"""One logged-in tab per screen size, reused across the DocTypes (the desk is a single page)."""
 	pages = {name: desk_as(chromium, live_server, "Administrator", ADMIN_PASSWORD, size) for name, size in SIZES.items()}
 	yield pages

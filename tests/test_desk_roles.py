@@ -16,7 +16,7 @@ from frappe.desk.desktop import get_workspace_sidebar_items
 from frappe.desk.doctype.number_card.number_card import get_result
 
 from tests.case_factories import PASSWORD, as_user, case_profile, make_case, purge_cases, stage  # noqa: F401
-from tests.desk import SIZES, chromium, desk_as, slug  # noqa: F401
+from tests.desk import SIZES, desk_as, slug
 from tests.factories import make_jurisdiction_tree, make_user_at, purge_tree
 
 SCREENS = Path(os.environ.get("XQ_SCREENS", "/tmp/xq_desk"))
@@ -158,6 +158,24 @@ def test_supervision_to_answer_counts_what_is_addressed_to_the_users_unit(people
 		assert card_number("Supervision to Answer") == 0
 
 
+def test_sla_chart_counts_the_users_open_cases_by_status(people):
+	from xinqu_governance.cases.dashboard_chart_source.open_cases_by_sla_status.open_cases_by_sla_status import (
+		get as chart_data,
+	)
+
+	assert all(
+		any(row.chart_name == "Open Cases by SLA Status" for row in workspace(name).charts) for name in ROLE_WORKSPACES
+	)
+	with as_user(people.staff_a1):
+		staff_a1 = chart_data()
+	with as_user(people.staff_b1):
+		staff_b1 = chart_data()
+	assert staff_a1["labels"] == ["On Track", "Due Soon", "Overdue", "No Deadline"]
+	(values,) = [d["values"] for d in staff_a1["datasets"]]
+	assert values[1:3] == [1, 1] and sum(values) == 3  # the petition due soon, the overdue dispute, the event
+	assert sum(staff_b1["datasets"][0]["values"]) == 0
+
+
 # --- in the browser ------------------------------------------------------------------------------------
 
 
@@ -175,7 +193,7 @@ CARD_NUMBERS = """() => Object.fromEntries([...document.querySelectorAll('.numbe
 
 @pytest.mark.parametrize("size", list(SIZES))
 @pytest.mark.parametrize("who", list(FAMILIES))
-def test_role_user_opens_their_workspace_with_numbers(people, chromium, live_server, who, size):  # noqa: F811
+def test_role_user_opens_their_workspace_with_numbers(people, chromium, live_server, who, size):
 	name = FAMILIES[who]
 	ws = workspace(name)
 	cards = [row.number_card_name for row in ws.number_cards]
@@ -190,6 +208,12 @@ def test_role_user_opens_their_workspace_with_numbers(people, chromium, live_ser
 			"""(n) => { const boxes = document.querySelectorAll('.number-widget-box');
 				return boxes.length === n && [...boxes].every(b => b.querySelector('.number')); }""",
 			arg=len(cards),
+			timeout=30_000,
+		)
+		# the SLA chart draws a bar for the cases each of these users sees (at least the grid event)
+		desk.page.wait_for_function(
+			"""() => [...document.querySelectorAll('.dashboard-widget-box svg rect')]
+				.some(r => parseFloat(r.getAttribute('height')) > 0 && r.closest('.dataset-units, .bar-chart, g'))""",
 			timeout=30_000,
 		)
 		desk.wait_idle()
