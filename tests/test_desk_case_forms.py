@@ -18,7 +18,7 @@ from frappe.utils import add_days, now_datetime
 from xinqu_governance.cases.supervision import can_raise_supervision
 from xinqu_governance.cases.triage import triage_targets
 
-from tests.case_factories import PASSWORD, act, as_user, case_profile, make_case, purge_cases, stage  # noqa: F401
+from tests.case_factories import PASSWORD, act, as_user, case_profile, make_case, purge_cases, stage
 from tests.desk import DESKTOP, SIZES, desk_as
 from tests.factories import make_jurisdiction_tree, purge_tree
 
@@ -44,7 +44,9 @@ def people(case_profile):  # noqa: F811
 		"Dispute", people.dispute, {"sla_status": "Overdue", "resolution_due": add_days(now_datetime(), -1)}
 	)
 	people.reported_event = make_case("Grid Event", tree.grid_a1).name
-	reported_by_phone = make_case("Grid Event", tree.grid_a1, contact_name="王某某", contact_phone="13800000000")
+	reported_by_phone = make_case(
+		"Grid Event", tree.grid_a1, contact_name="王某某", contact_phone="13800000000"
+	)
 	people.verified_event = act(reported_by_phone, "Verify Event", people.staff_a1).name
 	frappe.db.commit()
 	yield people
@@ -88,7 +90,12 @@ def test_only_a_user_above_the_case_may_raise_supervision(people):
 def test_triage_is_offered_where_the_workflow_allows_it(people):
 	with as_user(people.staff_a1):
 		assert triage_targets(people.reported_event) == []  # not verified yet
-		assert triage_targets(people.verified_event) == ["Dispute", "Petition", "Service Request", "Emergency Incident"]
+		assert triage_targets(people.verified_event) == [
+			"Dispute",
+			"Petition",
+			"Service Request",
+			"Emergency Incident",
+		]
 	with as_user(people.grid_worker):
 		assert triage_targets(people.verified_event) == []
 
@@ -156,7 +163,9 @@ def test_triage_into_case_opens_the_new_case_linked_back(people, chromium, live_
 		dialog = desk.page.locator(".modal.show")
 		dialog.locator("select").select_option("Petition")
 		dialog.locator(".btn-primary").click()
-		desk.page.wait_for_function("() => window.cur_frm && cur_frm.doctype === 'Petition' && !cur_frm.is_new()")
+		desk.page.wait_for_function(
+			"() => window.cur_frm && cur_frm.doctype === 'Petition' && !cur_frm.is_new()"
+		)
 		desk.wait_idle()
 		case = desk.page.evaluate("() => cur_frm.docname")
 		link = desk.page.locator('.form-layout [data-fieldname="source_event"]')
@@ -168,7 +177,10 @@ def test_triage_into_case_opens_the_new_case_linked_back(people, chromium, live_
 
 	fresh()
 	event = frappe.db.get_value(
-		"Grid Event", people.verified_event, ["triaged_to_doctype", "triaged_to", "workflow_state"], as_dict=True
+		"Grid Event",
+		people.verified_event,
+		["triaged_to_doctype", "triaged_to", "workflow_state"],
+		as_dict=True,
 	)
 	assert (event.triaged_to_doctype, event.triaged_to, event.workflow_state) == ("Petition", case, "Triaged")
 	petition = frappe.db.get_value("Petition", case, ["source_event", "petitioner_name"], as_dict=True)
@@ -210,7 +222,8 @@ def test_raise_supervision_only_for_a_user_above_and_it_is_recorded(people, chro
 			"Open",
 		)
 		desk.page.wait_for_function(
-			"(name) => document.querySelector('.new-timeline')?.innerText.includes(name)", arg=supervision.name
+			"(name) => document.querySelector('.new-timeline')?.innerText.includes(name)",
+			arg=supervision.name,
 		)
 		assert desk.take_problems() == []
 	finally:
@@ -248,6 +261,7 @@ def test_record_mediation_session_adds_a_row_and_saves(people, chromium, live_se
 	)
 	assert len(rows) == before + 1
 	assert any(
-		(r.location, r.summary, r.mediator) == ("村调解室", "双方同意下周再谈", people.staff_a1) and r.session_on
+		(r.location, r.summary, r.mediator) == ("村调解室", "双方同意下周再谈", people.staff_a1)
+		and r.session_on
 		for r in rows
 	)

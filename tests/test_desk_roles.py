@@ -15,7 +15,7 @@ import pytest
 from frappe.desk.desktop import get_workspace_sidebar_items
 from frappe.desk.doctype.number_card.number_card import get_result
 
-from tests.case_factories import PASSWORD, as_user, case_profile, make_case, purge_cases, stage  # noqa: F401
+from tests.case_factories import PASSWORD, as_user, case_profile, make_case, purge_cases, stage
 from tests.desk import SIZES, desk_as, slug
 from tests.factories import make_jurisdiction_tree, make_user_at, purge_tree
 
@@ -84,7 +84,9 @@ def test_role_workspace_is_synced_restricted_to_its_roles(name):
 	assert {b["data"]["number_card_name"] for b in blocks if b["type"] == "number_card"} == {
 		row.number_card_name for row in ws.number_cards
 	}
-	assert {b["data"]["shortcut_name"] for b in blocks if b["type"] == "shortcut"} == {s.label for s in ws.shortcuts}
+	assert {b["data"]["shortcut_name"] for b in blocks if b["type"] == "shortcut"} == {
+		s.label for s in ws.shortcuts
+	}
 	for row in ws.number_cards:
 		card = frappe.get_doc("Number Card", row.number_card_name)
 		assert card.is_standard == 1
@@ -125,7 +127,10 @@ def test_user_sees_only_the_workspace_of_their_roles(people, who):
 def test_case_cards_count_the_users_own_cases_and_scope(people):
 	def numbers(who):
 		with as_user(people[who]):
-			return {c: card_number(c) for c in ("My Open Cases", "My Unit Queue", "Cases Due Soon", "Overdue Cases")}
+			return {
+				c: card_number(c)
+				for c in ("My Open Cases", "My Unit Queue", "Cases Due Soon", "Overdue Cases")
+			}
 
 	staff_a1, staff_b1, county = numbers("staff_a1"), numbers("staff_b1"), numbers("county_officer")
 	# the village A1 cases and the grid event of its grid go to the village unit's only member
@@ -137,7 +142,11 @@ def test_case_cards_count_the_users_own_cases_and_scope(people):
 
 def test_supervision_to_answer_counts_what_is_addressed_to_the_users_unit(people):
 	dispute = frappe.get_all(
-		"Dispute", filters={"jurisdiction": people.village_a1}, pluck="name", order_by="creation desc", limit=1
+		"Dispute",
+		filters={"jurisdiction": people.village_a1},
+		pluck="name",
+		order_by="creation desc",
+		limit=1,
 	)[0]
 	with as_user(people.staff_a1):
 		before = card_number("Supervision to Answer")
@@ -164,7 +173,8 @@ def test_sla_chart_counts_the_users_open_cases_by_status(people):
 	)
 
 	assert all(
-		any(row.chart_name == "Open Cases by SLA Status" for row in workspace(name).charts) for name in ROLE_WORKSPACES
+		any(row.chart_name == "Open Cases by SLA Status" for row in workspace(name).charts)
+		for name in ROLE_WORKSPACES
 	)
 	with as_user(people.staff_a1):
 		staff_a1 = chart_data()

@@ -18,7 +18,11 @@ def drop_sidebars_of_forbidden_workspaces(bootinfo) -> None:
 		return
 	allowed = {page.get("name") for page in pages if page}
 	restricted = frappe.get_all(
-		"Has Role", filters={"parenttype": "Workspace"}, pluck="parent", distinct=True, ignore_permissions=True
+		"Has Role",
+		filters={"parenttype": "Workspace"},
+		pluck="parent",
+		distinct=True,
+		ignore_permissions=True,
 	)
 	for workspace in set(restricted) - allowed:
 		sidebars.pop(workspace.lower(), None)
