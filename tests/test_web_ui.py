@@ -10,7 +10,7 @@ import re
 
 import frappe
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from xinqu_governance.portal.tracking import generate_tracking_code, normalize_tracking_code
 
 from tests.case_factories import case_profile, clear_portal_rate_limits, make_unit, purge_cases, unique
@@ -26,16 +26,6 @@ from tests.factories import (
 
 pytestmark = pytest.mark.usefixtures("case_profile")
 
-CHROMIUM_ARGS = [
-	"--headless",
-	"--no-sandbox",
-	"--disable-gpu",
-	"--disable-quic",
-	"--no-first-run",
-	"--disable-background-networking",
-	"--disable-component-update",
-	"--disable-sync",
-]
 PHONE = {"width": 390, "height": 844}
 # a 1x1 PNG, the photo a grid worker attaches
 PNG = base64.b64decode(
@@ -89,11 +79,9 @@ def site():
 
 
 @pytest.fixture(scope="module")
-def browser():
-	with sync_playwright() as p:
-		browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-		yield browser
-		browser.close()
+def browser(chromium):
+	"""The session's Chromium (tests/conftest.py): Playwright's sync API runs one instance at a time."""
+	return chromium
 
 
 @pytest.fixture
