@@ -213,6 +213,8 @@ def test_role_user_opens_their_workspace_with_numbers(people, chromium, live_ser
 	desk = desk_as(chromium, live_server, people[who], PASSWORD, SIZES[size])
 	try:
 		assert desk.take_problems() == [], f"{who} landing on the desk at {size}"
+		SCREENS.mkdir(parents=True, exist_ok=True)
+		desk.screenshot(SCREENS / f"landing_{who}_{size}.png")  # v16 lands on the Desktop of app icons
 		desk.route(slug(name))
 		desk.page.wait_for_function(
 			"""(n) => { const boxes = document.querySelectorAll('.number-widget-box');
