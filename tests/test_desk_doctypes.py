@@ -109,7 +109,7 @@ def staged(case_profile):  # noqa: F811
 
 
 @pytest.fixture(scope="module")
-def desks(chromium, live_server, staged):  # noqa: F811
+def desks(chromium, live_server, staged):
 	"""One logged-in tab per screen size, reused across the DocTypes (the desk is a single page)."""
 	pages = {name: desk_as(chromium, live_server, "Administrator", ADMIN_PASSWORD, size) for name, size in SIZES.items()}
 	yield pages

@@ -24,6 +24,17 @@ add_to_apps_screen = [
 	}
 ]
 
+# Desk
+# ----
+# The case forms and lists (SLA headline and indicator, "Raise Supervision") for every case DocType,
+# which the boot names (`bootinfo.xinqu_case_doctypes`, from `cases.case_types`); a role workspace's
+# sidebar is booted only for users who may open the workspace (v16, `governance.workspaces`).
+app_include_js = "case_desk.bundle.js"
+extend_bootinfo = [
+	"xinqu_governance.cases.case_types.add_case_doctypes_to_boot",
+	"xinqu_governance.governance.workspaces.drop_sidebars_of_forbidden_workspaces",
+]
+
 # Installation
 # ------------
 

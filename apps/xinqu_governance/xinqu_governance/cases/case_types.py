@@ -187,3 +187,8 @@ def supervising_node(jurisdiction: str) -> str:
 			"Jurisdiction", node.parent_jurisdiction, ["name", "level", "parent_jurisdiction"], as_dict=True
 		)
 	return node.parent_jurisdiction or node.name
+
+
+def add_case_doctypes_to_boot(bootinfo) -> None:
+	"""`extend_bootinfo`: the desk's case forms and lists (public/js/case_desk.bundle.js) act on these."""
+	bootinfo.xinqu_case_doctypes = case_doctypes()

@@ -75,6 +75,21 @@ def issuer_standing(user: str, case) -> frappe._dict | None:
 	return max(above, key=lambda row: row.lft) if above else None
 
 
+def may_supervise(case, user: str | None = None) -> bool:
+	"""The rule of the module docstring: `user` may issue a supervision on `case`."""
+	user = user or frappe.session.user
+	return user in ADMINISTRATORS or bool(issuer_standing(user, case))
+
+
+@frappe.whitelist()
+def can_raise_supervision(case_doctype: str, case_name: str) -> bool:
+	"""Whether the current user may issue a supervision on the case (the case form shows its button)."""
+	if not is_case_doctype(case_doctype) or not frappe.has_permission("Supervision", "create"):
+		return False
+	case = frappe.get_doc(case_doctype, case_name)
+	return bool(case.has_permission("read")) and may_supervise(case)
+
+
 def level_of_node(node_level: str) -> str | None:
 	return {"Grid": "Village", "Village": "Village", "Town": "Town", "County": "County", "City": "City"}.get(
 		node_level

@@ -65,6 +65,19 @@ def triage_grid_event(grid_event: str, target_doctype: str, values: str | dict |
 	return {"doctype": case.doctype, "name": case.name}
 
 
+@frappe.whitelist()
+def triage_targets(grid_event: str) -> list[str]:
+	"""The case types the current user may triage the grid event into now (none: no triage button)."""
+	event = frappe.get_doc("Grid Event", grid_event)
+	if event.triaged_to or not event.has_permission("write"):
+		return []
+	try:
+		validate_triage_action_available(event)
+	except TriageError:
+		return []
+	return [doctype for doctype in TRIAGE_TARGETS if frappe.has_permission(doctype, "create")]
+
+
 def validate_triage_action_available(event) -> None:
 	"""The event's workflow must offer the user the action "Triage" in its current state."""
 	if not get_workflow_name("Grid Event"):

@@ -1,0 +1,38 @@
+// Copyright (c) 2026, Xinqu Governance Contributors
+// For license information, please see license.txt
+
+// "Record Mediation Session": a row of the Mediation Session table, filled in a dialog and saved.
+frappe.ui.form.on("Dispute", {
+	refresh(frm) {
+		if (frm.is_new() || frm.doc.closed_on || !frm.has_perm("write")) return;
+		if (frappe.workflow.is_read_only(frm.doctype, frm.docname)) return;
+		frm.add_custom_button(__("Record Mediation Session"), () => record_mediation_session(frm));
+	},
+});
+
+function record_mediation_session(frm) {
+	frappe.model.with_doctype("Mediation Session", () => {
+		const fields = frappe.meta.get_docfields("Mediation Session").map((df) => ({
+			fieldname: df.fieldname,
+			fieldtype: df.fieldtype,
+			label: df.label ? __(df.label) : "",
+			options: df.options,
+			reqd: df.reqd,
+		}));
+		const dialog = new frappe.ui.Dialog({
+			title: __("Record Mediation Session"),
+			fields,
+			primary_action_label: __("Save"),
+			primary_action(values) {
+				frm.add_child("mediation_sessions", values);
+				frm.save().then(() => dialog.hide());
+			},
+		});
+		dialog.set_values({
+			session_on: frappe.datetime.now_datetime(),
+			mediation_type: frm.doc.mediation_type,
+			mediator: frappe.session.user,
+		});
+		dialog.show();
+	});
+}
