@@ -3,7 +3,8 @@
 A grid worker on a phone reports a dispute lead (a new Grid Event form, saved); village staff triage
 it into a Dispute (the server method the desk's button calls), accept it from the form's Actions
 menu, record two mediation sessions (the second failing) and escalate it to the town; the town
-officer, on a phone, records the agreement and closes it from the Actions menu. Each step asserts
+officer, on a phone, records the agreement and closes it from the Actions menu; before that the
+county officer issues a yellow card from the dispute's form. Each step asserts
 what the user sees in the desk (state indicator, the timeline line, the assignee in the sidebar,
 the SLA indicator) and what the database holds.
 
@@ -47,6 +48,9 @@ def people(case_profile):  # noqa: F811
 	yield staged
 	frappe.db.rollback()
 	frappe.delete_doc("SLA Rule", rule.name, force=True, ignore_permissions=True)
+	for name in frappe.get_all("Supervision", filters={"jurisdiction": ("in", [tree.village_a1])}, pluck="name"):
+		frappe.delete_doc("Supervision", name, force=True, ignore_permissions=True)
+	frappe.db.commit()
 	purge_cases(tree)
 	purge_tree(tree, users=staged.users)
 
@@ -73,6 +77,8 @@ def shown_colour(desk) -> str:
 def take_action(desk, action: str, state: str) -> None:
 	"""Actions menu → the action, as the user clicks it."""
 	page = desk.page
+	dialogs = page.locator(".modal.show").all_inner_texts()
+	assert not dialogs, f"a dialog is open before {action}: {dialogs}"
 	page.locator(".page-actions .actions-btn-group > button:visible").first.click()
 	page.locator(".page-actions .actions-btn-group .dropdown-menu a:visible", has_text=zh(action)).first.click()
 	try:
@@ -159,7 +165,6 @@ def test_a_dispute_goes_from_the_grid_to_the_town_and_is_closed(people, chromium
 		save(village)
 		assert village.page.locator("[data-fieldname='mediation_sessions'] .grid-body .grid-row").count() == 2
 		take_action(village, "Escalate to Town", "Mediation at Town")
-		village.screenshot(SCREENS / "dispute_escalated_desktop.png")
 		assert shown_state(village, zh("Mediation at Town")) == zh("Mediation at Town")
 		clean(village, "village staff")
 		village.screenshot(SCREENS / "dispute_escalated_desktop.png")
@@ -177,9 +182,32 @@ def test_a_dispute_goes_from_the_grid_to_the_town_and_is_closed(people, chromium
 	)
 	assert doc.source_event == event
 
+	county = desk_as(chromium, live_server, people.county_officer, PASSWORD, DESKTOP)
+	try:
+		# 4. the county supervises the town with a yellow card from the dispute's form
+		county.open_form("Dispute", dispute)
+		county.page.get_by_role("button", name=zh("Raise Supervision"), exact=True).click()
+		county.page.wait_for_function("() => window.cur_dialog && cur_dialog.fields_dict.instruction")
+		county.page.evaluate(
+			"""(deadline) => { cur_dialog.set_value('kind', 'Yellow Card'); cur_dialog.set_value('deadline', deadline); }""",
+			frappe.utils.add_days(frappe.utils.now_datetime(), 3).strftime("%Y-%m-%d %H:%M:%S"),
+		)
+		county.page.locator(".modal.show [data-fieldname='instruction'] textarea").fill("调解久拖未决，黄牌督办，三日内办结")
+		county.page.locator(".modal.show .btn-primary").click()
+		county.page.wait_for_function(
+			"() => document.querySelector('.new-timeline')?.innerText.includes('SUP-')", timeout=30_000
+		)
+		clean(county, "county supervisor")
+	finally:
+		county.page.context.close()
+	frappe.db.rollback()
+	assert frappe.get_all(
+		"Supervision", filters={"case_name": dispute, "kind": "Yellow Card"}, fields=["issued_by"]
+	) == [{"issued_by": people.county_officer}]
+
 	town = desk_as(chromium, live_server, people.officer_a, PASSWORD, PHONE)
 	try:
-		# 4. the town officer records the agreement and closes the dispute
+		# 5. the town officer records the agreement and closes the dispute
 		town.open_form("Dispute", dispute)
 		# on a phone Frappe draws the state as a coloured dot beside the title (no text)
 		assert shown_colour(town) == state_colour("Mediation at Town")

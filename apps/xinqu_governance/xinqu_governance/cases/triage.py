@@ -74,6 +74,7 @@ def triage_targets(grid_event: str) -> list[str]:
 	try:
 		validate_triage_action_available(event)
 	except TriageError:
+		frappe.clear_last_message()  # a question answered "no", not an error to show the user
 		return []
 	return [doctype for doctype in TRIAGE_TARGETS if frappe.has_permission(doctype, "create")]
 
