@@ -6,9 +6,24 @@ frappe.ui.form.on("Resident", {
 		frm.set_query("grid", () => ({ filters: { level: "Grid" } }));
 	},
 	citizen_id(frm) {
-		// the server normalises and checks the number; upper-case here so the user sees what is stored
-		if (frm.doc.citizen_id) {
-			frm.set_value("citizen_id", frm.doc.citizen_id.replace(/\s+/g, "").toUpperCase());
-		}
+		// birth date and sex follow the number as it is typed; the server checks it (and again on save)
+		const number = (frm.doc.citizen_id || "").replace(/\s+/g, "").toUpperCase();
+		if (number.length !== 18) return;
+		frappe
+			.xcall("xinqu_governance.registry.doctype.resident.resident.read_citizen_id", {
+				number,
+			})
+			.then((read) => {
+				if (number !== (frm.doc.citizen_id || "").replace(/\s+/g, "").toUpperCase()) return;
+				const field = frm.get_field("citizen_id");
+				if (!read.valid) {
+					field.set_description(`<span class="text-danger">${frappe.utils.escape_html(read.message)}</span>`);
+					return;
+				}
+				field.set_description("");
+				if (frm.doc.citizen_id !== read.number) frm.set_value("citizen_id", read.number);
+				frm.set_value("birth_date", read.birth_date);
+				frm.set_value("sex", read.sex);
+			});
 	},
 });

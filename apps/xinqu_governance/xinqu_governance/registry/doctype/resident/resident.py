@@ -160,3 +160,14 @@ def on_doctype_update():
 	# lists sort by creation (indexed by default on v16, not on v15); scoped lists filter by jurisdiction
 	ensure_index("Resident", ["creation"])
 	ensure_index("Resident", ["jurisdiction", "creation"])
+
+
+@frappe.whitelist()
+def read_citizen_id(number: str) -> dict:
+	"""What the form shows while the number is typed: the normalised number with its birth date and
+	sex, or why it is not a valid number (the same check as on save, `registry.citizen_id.parse`)."""
+	try:
+		parsed = citizen_id.parse(number)
+	except citizen_id.CitizenIDError as error:
+		return {"valid": False, "message": error.message}
+	return {"valid": True, "number": parsed.number, "birth_date": str(parsed.birth_date), "sex": parsed.sex}
