@@ -64,3 +64,58 @@ def test_a_household_shows_its_members_in_one_place_on_a_phone(village, chromium
 		assert problems == [], "\n".join(problems)
 	finally:
 		desk.page.context.close()
+
+
+def save(desk) -> None:
+	desk.page.keyboard.press("Control+s")
+	try:
+		desk.page.wait_for_function("() => cur_frm && !cur_frm.is_dirty() && !cur_frm.is_new()", timeout=20_000)
+	except Exception:
+		doc = desk.page.evaluate("() => JSON.stringify(cur_frm.doc)")
+		raise AssertionError(f"not saved: {doc}\n" + "\n".join(desk.take_problems())) from None
+	desk.wait_idle()
+
+
+def test_a_grid_worker_registers_a_household_of_three_on_a_phone(village, chromium, live_server):
+	worker = make_user_at("Grid Worker", village.grid_a1, prefix="xq-regform-grid")
+	frappe.db.commit()
+	people = list(zip(("马明", "马兰", "马小军"), citizen_ids(3), ("Head", "Spouse", "Son"), strict=True))
+	desk = desk_as(chromium, live_server, worker, PASSWORD, PHONE)
+	residents = []
+	try:
+		for full_name, number, _relation in people:
+			desk.open_new("Resident")
+			type_into(desk, "full_name", full_name)
+			type_into(desk, "citizen_id", number)
+			desk.page.wait_for_function("() => !!cur_frm.doc.birth_date")
+			desk.page.evaluate("(grid) => cur_frm.set_value('jurisdiction', grid)", village.grid_a1)
+			save(desk)
+			residents.append(desk.page.evaluate("() => cur_frm.doc.name"))
+		desk.open_new("Household")
+		desk.page.evaluate(
+			"""([grid, members]) => {
+				cur_frm.set_value('jurisdiction', grid);
+				for (const [resident, relation] of members) {
+					const row = cur_frm.add_child('members');
+					frappe.model.set_value(row.doctype, row.name, 'resident', resident);
+					frappe.model.set_value(row.doctype, row.name, 'relation', relation);
+				}
+			}""",
+			[village.grid_a1, [[r, p[2]] for r, p in zip(residents, people, strict=True)]],
+		)
+		save(desk)
+		household = desk.page.evaluate("() => cur_frm.doc.name")
+		assert desk.page.locator("[data-fieldname='members'] .grid-body .grid-row").count() == 3
+		problems = desk.take_problems()
+		assert problems == [], "\n".join(problems)
+	finally:
+		desk.page.context.close()
+	frappe.db.rollback()
+	doc = frappe.get_doc("Household", household)
+	assert (doc.owner, doc.jurisdiction) == (worker, village.grid_a1)
+	assert sorted(row.resident for row in doc.members) == sorted(residents)
+	assert [frappe.db.get_value("Resident", r, "full_name") for r in residents] == [p[0] for p in people]
+	frappe.delete_doc("Household", household, force=True, ignore_permissions=True)
+	for resident in residents:
+		frappe.delete_doc("Resident", resident, force=True, ignore_permissions=True)
+	frappe.db.commit()

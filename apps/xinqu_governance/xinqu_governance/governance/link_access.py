@@ -93,6 +93,14 @@ def record_exists(doctype: str, name: str) -> bool:
 	return bool(frappe.db.exists("DocType", doctype) and frappe.db.exists(doctype, name))
 
 
+def may_link(doctype: str, name: str, ptype: str, user: str) -> bool:
+	"""Reading a record includes selecting it: a user who may read a Resident may link it even where
+	the link needs only "select" (Frappe's DocPerms seldom grant select on its own)."""
+	if frappe.has_permission(doctype, ptype, doc=name, user=user):
+		return True
+	return ptype == "select" and frappe.has_permission(doctype, "read", doc=name, user=user)
+
+
 def check_row_links(row, before_row) -> None:
 	user = frappe.session.user
 	for fieldname, fieldtype, options, ptype in guarded_links(row.doctype):
@@ -108,7 +116,7 @@ def check_row_links(row, before_row) -> None:
 			continue  # unchanged: it was allowed when it was set
 		if not record_exists(target, name):
 			continue  # Frappe's own link validation reports it
-		if not frappe.has_permission(target, ptype, doc=name, user=user):
+		if not may_link(target, name, ptype, user):
 			label = _(row.meta.get_label(fieldname))
 			frappe.throw(
 				_("{0}: you are not permitted to read {1} {2}, so you cannot link it.").format(
