@@ -63,6 +63,7 @@ def test_customize_form_adds_a_field_that_the_export_keeps_and_the_profile_resto
 	def add_field(form):
 		form["fields"].append({"doctype": "Customize Form Field", "fieldname": fieldname, "label": label, "fieldtype": "Data", "is_custom_field": 1, "idx": len(form["fields"]) + 1, "__islocal": 1})
 
+	setters_before = set(frappe.get_all("Property Setter", {"doc_type": "Household"}, pluck="name"))
 	saved = customize(admin_session, live_server, "Household", add_field)
 	assert saved.status_code == 200, saved.text
 	frappe.db.rollback()
@@ -85,9 +86,14 @@ def test_customize_form_adds_a_field_that_the_export_keeps_and_the_profile_resto
 		frappe.clear_cache(doctype="Household")
 		assert frappe.get_meta("Household").get_field(fieldname).label == label
 	finally:
+		frappe.db.rollback()
 		if frappe.db.exists("Custom Field", name):
 			frappe.delete_doc("Custom Field", name, ignore_permissions=True)
+		# Customize Form also wrote the form's field order: put the site back as it was
+		for setter in set(frappe.get_all("Property Setter", {"doc_type": "Household"}, pluck="name")) - setters_before:
+			frappe.delete_doc("Property Setter", setter, ignore_permissions=True)
 		frappe.db.commit()
+		frappe.clear_cache(doctype="Household")
 
 
 def test_a_governance_administrator_customises_only_the_governance_doctypes(admin_session, live_server):
