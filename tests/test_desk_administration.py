@@ -179,3 +179,38 @@ def test_the_workflow_builder_draws_the_profile_workflow_readably(administrator,
 		assert problems == [], "\n".join(problems)
 	finally:
 		desk.page.context.close()
+
+
+def test_a_notification_made_in_the_desk_is_exported_and_restored(admin_session, live_server, tmp_path):
+	subject = unique("矛盾纠纷已升级")
+	notification = {
+		"doctype": "Notification",
+		"name": subject,
+		"subject": subject,
+		"document_type": "Dispute",
+		"event": "Value Change",
+		"value_changed": "handling_level",
+		"channel": "System Notification",
+		"message": "{{ doc.subject }} 已升级至 {{ doc.handling_level }}",
+		"recipients": [{"receiver_by_document_field": "assigned_to"}],
+		"enabled": 1,
+	}
+	saved = post(admin_session, live_server, "frappe.client.insert", doc=notification)
+	assert saved.status_code == 200, saved.text
+	name = saved.json()["message"]["name"]
+	try:
+		profile = copy_profile(tmp_path)
+		assert "fixtures/notification.json" in export_profile(profile)["written"]
+		exported = json.loads((profile / "fixtures" / "notification.json").read_text())
+		assert [doc["subject"] for doc in exported] == [subject]
+		frappe.db.rollback()
+		frappe.delete_doc("Notification", name, ignore_permissions=True)
+		frappe.db.commit()
+		apply_profile(profile)
+		frappe.db.commit()
+		assert frappe.db.get_value("Notification", {"subject": subject}, "document_type") == "Dispute"
+	finally:
+		frappe.db.rollback()
+		for left in frappe.get_all("Notification", {"subject": subject}, pluck="name"):
+			frappe.delete_doc("Notification", left, ignore_permissions=True)
+		frappe.db.commit()

@@ -7,8 +7,10 @@ The files written are the ones the profile holds (see `reader.PROFILE_FOLDERS`):
   (a `new_password` given in the file is kept, it is never read from the site);
 - `fixtures/jurisdiction_assignment.json`: every assignment, by user, role, node, start;
 - `fixtures/governance_settings.json`, and `fixtures/system_settings.json` when the profile has it;
-- `fixtures/custom_field.json`, `fixtures/property_setter.json`: what the file lists plus every
-  Custom Field / Property Setter on the app's DocTypes (what Customize Form made on the site);
+- `fixtures/custom_field.json`, `fixtures/property_setter.json`, `fixtures/notification.json`: what
+  the file lists plus every Custom Field / Property Setter / Notification on the app's DocTypes
+  (what Customize Form and the Notification form made on the site; a file with nothing to hold is
+  not created);
 - any other fixture file: the same documents it lists, as they are now on the site;
 - `workflows/<workflow>.json`: each Workflow with the roles, states and actions it needs;
 - `print_formats/<print format>.json`: each non-standard Print Format.
@@ -40,6 +42,7 @@ GOVERNANCE_SETTINGS_FILE = "fixtures/governance_settings.json"
 CUSTOMIZATION_FILES = {
 	"fixtures/custom_field.json": ("Custom Field", "dt"),
 	"fixtures/property_setter.json": ("Property Setter", "doc_type"),
+	"fixtures/notification.json": ("Notification", "document_type"),
 }
 
 
@@ -60,7 +63,9 @@ def export_profile(path: str | Path) -> dict:
 	files[GOVERNANCE_SETTINGS_FILE] = [_export("Governance Settings", "Governance Settings")]
 
 	for relative_path, (doctype, target_field) in CUSTOMIZATION_FILES.items():
-		files[relative_path] = _customizations(previous.get(relative_path, []), doctype, target_field)
+		docs = _customizations(previous.get(relative_path, []), doctype, target_field)
+		if docs or relative_path in previous:
+			files[relative_path] = docs
 	for relative_path, docs in previous.items():
 		if relative_path.startswith("fixtures/") and relative_path not in files:
 			files[relative_path] = _same_documents(docs)
