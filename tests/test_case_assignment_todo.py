@@ -101,3 +101,20 @@ def test_desk_assignment_moves_assigned_to_and_an_unrelated_user_is_refused(peop
 		frappe.db.rollback()
 		purge_cases(people, commit=False)
 		purge_tree(people, users=people.users)
+
+
+def test_the_patch_gives_cases_assigned_before_their_frappe_assignment(people):
+	from xinqu_governance.cases.assignment_todo import backfill_assignments
+
+	dispute = make_case("Dispute", people.grid_a1, people.staff_a1)
+	closed = make_case("Dispute", people.grid_a1, people.staff_a1)
+	for case in (dispute, closed):  # as the cases assigned before this release are
+		frappe.db.delete("ToDo", {"reference_type": "Dispute", "reference_name": case.name})
+		frappe.db.set_value("Dispute", case.name, "_assign", None, update_modified=False)
+	frappe.db.set_value("Dispute", closed.name, "closed_on", frappe.utils.now_datetime())
+
+	assert backfill_assignments() >= 1
+	assert open_todos(dispute) == [people.staff_a1]
+	assert assigned(dispute) == [people.staff_a1]
+	assert open_todos(closed) == []
+	assert backfill_assignments() == 0  # idempotent

@@ -17,7 +17,7 @@ from frappe import _
 from frappe.desk.form import assign_to
 
 from xinqu_governance.cases import assignment
-from xinqu_governance.cases.case_types import is_case_doctype
+from xinqu_governance.cases.case_types import case_doctypes, is_case_doctype
 from xinqu_governance.governance.node_powers import roles_held_over
 from xinqu_governance.governance.roles import GOVERNANCE_ROLES
 
@@ -106,3 +106,39 @@ def check_assignee(case, user: str) -> None:
 		AssigneeNotInCaseError,
 		title=_("Not Permitted"),
 	)
+
+
+def backfill_assignments() -> int:
+	"""Patch: every open case (not closed, not withdrawn) with an enabled assignee but no open ToDo for
+	them gets its Frappe assignment; returns how many were given one."""
+	count = 0
+	for doctype in case_doctypes():
+		case = frappe.qb.DocType(doctype)
+		todo = frappe.qb.DocType("ToDo")
+		held = (
+			frappe.qb.from_(todo)
+			.select(todo.reference_name)
+			.where(
+				(todo.reference_type == doctype)
+				& (todo.status == "Open")
+				& (todo.allocated_to == case.assigned_to)
+			)
+		)
+		user = frappe.qb.DocType("User")
+		rows = (
+			frappe.qb.from_(case)
+			.join(user)
+			.on(user.name == case.assigned_to)
+			.select(case.name, case.assigned_to)
+			.where(
+				(user.enabled == 1)
+				& case.closed_on.isnull()
+				& (case.is_withdrawn == 0)
+				& case.name.notin(held)
+			)
+			.run(as_dict=True)
+		)
+		for row in rows:
+			sync_assignment(doctype, row.name, row.assigned_to)
+			count += 1
+	return count
