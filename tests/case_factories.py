@@ -229,6 +229,10 @@ def purge_cases(tree, commit: bool = True) -> None:
 			frappe.db.delete(child, {"parent": ("in", names), "parenttype": doctype})
 		frappe.db.delete("Version", {"ref_doctype": doctype, "docname": ("in", names)})
 		frappe.db.delete("Comment", {"reference_doctype": doctype, "reference_name": ("in", names)})
+		frappe.db.delete("ToDo", {"reference_type": doctype, "reference_name": ("in", names)})
+		frappe.db.delete("DocShare", {"share_doctype": doctype, "share_name": ("in", names)})
+		frappe.db.delete("Document Follow", {"ref_doctype": doctype, "ref_docname": ("in", names)})
+		frappe.db.delete("Notification Log", {"document_type": doctype, "document_name": ("in", names)})
 		frappe.db.delete(doctype, {"name": ("in", names)})
 	units = frappe.get_all("Handling Unit", filters={"jurisdiction": ("in", nodes)}, pluck="name")
 	if units:

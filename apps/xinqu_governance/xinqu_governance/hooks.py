@@ -76,8 +76,14 @@ doc_events = {
 			"xinqu_governance.cases.assignment.assign_new_case",
 			"xinqu_governance.cases.sla.apply_sla",
 		],
-		"on_update": "xinqu_governance.cases.early_warning.check_case",
+		"on_update": [
+			"xinqu_governance.cases.early_warning.check_case",
+			# the assignee holds the case's Frappe assignment (ToDo / `_assign`)
+			"xinqu_governance.cases.assignment_todo.on_case_update",
+		],
 	},
+	# an assignment made in the desk moves the case's `assigned_to` (cases/assignment_todo.py)
+	"ToDo": {"on_update": "xinqu_governance.cases.assignment_todo.on_todo_update"},
 	"DocType": {"on_update": "xinqu_governance.cases.case_types.clear_case_doctypes_cache"},
 	"Custom Field": {
 		"validate": "xinqu_governance.governance.customization.customizes_only_app_doctypes",
