@@ -74,6 +74,11 @@ def shown_colour(desk) -> str:
 	)
 
 
+def shown_assignees(desk) -> list[str]:
+	"""Who the form's sidebar shows under "Assigned To" (Frappe's docinfo assignments)."""
+	return desk.page.evaluate("() => (cur_frm.get_docinfo().assignments || []).map(a => a.owner)")
+
+
 def take_action(desk, action: str, state: str) -> None:
 	"""Actions menu → the action, as the user clicks it."""
 	page = desk.page
@@ -149,6 +154,7 @@ def test_a_dispute_goes_from_the_grid_to_the_town_and_is_closed(people, chromium
 		# 3. accept, two mediation sessions (the second fails), escalate to the town
 		take_action(village, "Accept", "Mediation at Village")
 		assert shown_state(village, zh("Mediation at Village")) == zh("Mediation at Village")
+		assert shown_assignees(village) == [people.staff_a1]
 		# the SLA clock runs from acceptance: the form holds its deadline
 		assert village.page.evaluate("() => !!cur_frm.doc.resolution_due")
 		village.page.evaluate(
@@ -211,6 +217,8 @@ def test_a_dispute_goes_from_the_grid_to_the_town_and_is_closed(people, chromium
 		town.open_form("Dispute", dispute)
 		# on a phone Frappe draws the state as a coloured dot beside the title (no text)
 		assert shown_colour(town) == state_colour("Mediation at Town")
+		# escalation handed the case to the town unit's officer: a Frappe assignment
+		assert shown_assignees(town) == [people.officer_a]
 		town.page.evaluate(
 			"""() => {
 				cur_frm.set_value('outcome', 'Agreement');
