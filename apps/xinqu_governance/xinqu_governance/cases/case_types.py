@@ -11,6 +11,19 @@ import frappe
 CASES_MODULE = "Cases"
 CONTRACT_FIELD = "resolution_due"
 
+# The case DocTypes the app ships, by name: hooks.py hangs the save rules (routing, assignment, SLA,
+# early warning) on exactly these (hooks are static, so they cannot read the data). A test checks
+# this list against the contract read from the data (`case_doctypes()`), so a DocType given the
+# contract fields without being listed here fails the suite instead of silently missing its rules.
+CASE_DOCTYPES = (
+	"Dispute",
+	"Emergency Incident",
+	"Grid Event",
+	"Petition",
+	"Service Request",
+	"Stability Risk Assessment",
+)
+
 # Handling levels from the bottom up: 小事不出村、大事不出镇、难事不出新区.
 HANDLING_LEVELS = ("Village", "Town", "District", "County", "City")
 
