@@ -2,8 +2,9 @@
 
 A case DocType is any non-child DocType of module Cases that has the contract field
 `resolution_due` (see docs/architecture.md, "Cases"). The list is read from the data (DocField and
-Custom Field), so a case type an administrator adds with the contract fields is picked up without
-code; nothing here names Dispute, Petition or the others.
+Custom Field) by the jobs, reports and rule DocTypes; the save rules hang on the DocTypes named in
+`CASE_DOCTYPES` (hooks are static), which a test holds equal to that list. So a new case type is
+added to `CASE_DOCTYPES` too: without it its cases get no routing, assignment or SLA deadline.
 """
 
 import frappe
