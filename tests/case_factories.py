@@ -8,6 +8,7 @@ else is rolled back after each test unless a test commits for the live server, i
 calls `purge_cases` / `purge_tree` afterwards.
 """
 
+import json
 import shutil
 from pathlib import Path
 
@@ -51,6 +52,7 @@ __all__ = [
 	"make_resident",
 	"make_unit",
 	"purge_cases",
+	"shipped_sla_rules",
 	"stage",
 	"unique",
 	"write_case_profile",
@@ -245,3 +247,21 @@ def purge_cases(tree, commit: bool = True) -> None:
 
 def new_tree() -> frappe._dict:
 	return make_jurisdiction_tree()
+
+
+def shipped_sla_rules(case_doctype: str) -> dict[str, str]:
+	"""The district's SLA Rules of `case_doctype` (fixtures/sla_rule.json) as the only active ones,
+	inside the test's transaction; returns rule name -> name of the record."""
+	frappe.db.set_value("SLA Rule", {"case_doctype": case_doctype, "is_active": 1}, "is_active", 0)
+	shipped = {}
+	for row in json.loads((REPO / "fixtures" / "sla_rule.json").read_text()):
+		if row["case_doctype"] != case_doctype:
+			continue
+		if frappe.db.exists("SLA Rule", row["name"]):
+			rule = frappe.get_doc("SLA Rule", row["name"])
+			rule.update({**row, "is_active": 1})
+			rule.save(ignore_permissions=True)
+		else:
+			rule = frappe.get_doc({**row, "is_active": 1}).insert(ignore_permissions=True)
+		shipped[row["rule_name"]] = rule.name
+	return shipped

@@ -6,13 +6,14 @@ import pytest
 from frappe.model.workflow import WorkflowTransitionError
 from frappe.utils import add_days, getdate
 
-from tests.case_factories import act, case_profile, make_case, make_resident, new_tree, stage
+from tests.case_factories import act, case_profile, make_case, make_resident, new_tree, shipped_sla_rules, stage
 
 pytestmark = pytest.mark.usefixtures("case_profile")
 
 
 @pytest.fixture
 def people():
+	shipped_sla_rules("Petition")  # the 15 and 60 days are the district's SLA Rules
 	return stage(new_tree())
 
 

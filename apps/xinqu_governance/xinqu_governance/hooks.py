@@ -64,23 +64,39 @@ scheduler_events = {
 
 # Document Events
 # ---------------
-# Routing, assignment, SLA deadlines and early warnings act on every case DocType (the DocTypes
-# of module Cases with the contract field `resolution_due`, read from data by `cases.case_types`),
-# so they hang on "*" and return at once for any other DocType.
+# The rules hang on the DocTypes they act on, as hrms hangs its rules on doc_events per DocType,
+# rather than on "*" (which would call them on every save of every DocType of the site) or in a
+# controller base class (the engines stay in cases/ and apply to any DocType named here). The order
+# is Frappe's: the controller's own `validate` first, then these handlers in the order listed.
+# - every app DocType (`governance.link_access.APP_DOCTYPES`): links to records the user may not read
+#   are refused, before anything copies from them;
+# - every case DocType (`cases.case_types.CASE_DOCTYPES`, checked against the case contract by
+#   tests/test_case_hooks.py): routing, assignment and SLA deadlines, then early warnings on update.
+
+# (names with a leading underscore: Frappe reads every other name of this module as a hook)
+from xinqu_governance.cases.case_types import CASE_DOCTYPES as _CASE_DOCTYPES  # noqa: E402
+from xinqu_governance.governance.link_access import APP_DOCTYPES as _APP_DOCTYPES  # noqa: E402
+
+_LINK_ACCESS_ON_VALIDATE = "xinqu_governance.governance.link_access.validate_link_access"
+_CASE_RULES_ON_VALIDATE = [
+	"xinqu_governance.cases.routing.route_case",
+	"xinqu_governance.cases.assignment.assign_new_case",
+	"xinqu_governance.cases.sla.apply_sla",
+]
+_CASE_RULES_ON_UPDATE = [
+	"xinqu_governance.cases.early_warning.check_case",
+	# the assignee holds the case's Frappe assignment (ToDo / `_assign`)
+	"xinqu_governance.cases.assignment_todo.on_case_update",
+]
 
 doc_events = {
-	"*": {
-		"validate": [
-			"xinqu_governance.governance.link_access.validate_link_access",  # before anything copies
-			"xinqu_governance.cases.routing.route_case",
-			"xinqu_governance.cases.assignment.assign_new_case",
-			"xinqu_governance.cases.sla.apply_sla",
-		],
-		"on_update": [
-			"xinqu_governance.cases.early_warning.check_case",
-			# the assignee holds the case's Frappe assignment (ToDo / `_assign`)
-			"xinqu_governance.cases.assignment_todo.on_case_update",
-		],
+	**{doctype: {"validate": [_LINK_ACCESS_ON_VALIDATE]} for doctype in _APP_DOCTYPES},
+	**{
+		doctype: {
+			"validate": [_LINK_ACCESS_ON_VALIDATE, *_CASE_RULES_ON_VALIDATE],
+			"on_update": list(_CASE_RULES_ON_UPDATE),
+		}
+		for doctype in _CASE_DOCTYPES
 	},
 	# an assignment made in the desk moves the case's `assigned_to` (cases/assignment_todo.py)
 	"ToDo": {"on_update": "xinqu_governance.cases.assignment_todo.on_todo_update"},

@@ -20,7 +20,7 @@ MANUAL = "Manual"
 
 
 def assign_new_case(doc, method=None):
-	"""doc_events `validate` (every DocType), after routing: assign a new case, or a case whose unit
+	"""doc_events `validate` (each case DocType), after routing: assign a new case, or a case whose unit
 	changed to a unit its assignee is not a member of."""
 	if not is_case_doctype(doc.doctype) or not doc.get("handling_unit"):
 		return

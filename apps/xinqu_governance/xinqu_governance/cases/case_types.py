@@ -2,14 +2,28 @@
 
 A case DocType is any non-child DocType of module Cases that has the contract field
 `resolution_due` (see docs/architecture.md, "Cases"). The list is read from the data (DocField and
-Custom Field), so a case type an administrator adds with the contract fields is picked up without
-code; nothing here names Dispute, Petition or the others.
+Custom Field) by the jobs, reports and rule DocTypes; the save rules hang on the DocTypes named in
+`CASE_DOCTYPES` (hooks are static), which a test holds equal to that list. So a new case type is
+added to `CASE_DOCTYPES` too: without it its cases get no routing, assignment or SLA deadline.
 """
 
 import frappe
 
 CASES_MODULE = "Cases"
 CONTRACT_FIELD = "resolution_due"
+
+# The case DocTypes the app ships, by name: hooks.py hangs the save rules (routing, assignment, SLA,
+# early warning) on exactly these (hooks are static, so they cannot read the data). A test checks
+# this list against the contract read from the data (`case_doctypes()`), so a DocType given the
+# contract fields without being listed here fails the suite instead of silently missing its rules.
+CASE_DOCTYPES = (
+	"Dispute",
+	"Emergency Incident",
+	"Grid Event",
+	"Petition",
+	"Service Request",
+	"Stability Risk Assessment",
+)
 
 # Handling levels from the bottom up: 小事不出村、大事不出镇、难事不出新区.
 HANDLING_LEVELS = ("Village", "Town", "District", "County", "City")

@@ -63,7 +63,6 @@ from frappe.model.workflow import apply_workflow
 from frappe.utils import get_datetime, getdate, now_datetime
 
 from xinqu_governance.cases import sla
-from xinqu_governance.cases.doctype.petition.petition import REPLY_DAYS
 from xinqu_governance.cases.escalation import run_sla_job
 from xinqu_governance.cases.triage import triage_grid_event
 from xinqu_governance.governance.access import active_on
@@ -519,9 +518,10 @@ class Play:
 			if status != row.sla_status:
 				changes["sla_status"] = status
 		if doctype == "Petition" and row.get("accepted_on") and "accepted_on" in changes:
-			accepted = getdate(row.accepted_on)
-			if row.reply_due and getdate(row.reply_due) == frappe.utils.add_days(accepted, REPLY_DAYS):
-				changes["reply_due"] = frappe.utils.add_days(getdate(changes["accepted_on"]), REPLY_DAYS)
+			# the reply deadline (the SLA's, counted from acceptance) moves with the acceptance
+			if row.reply_due:
+				moved_by = frappe.utils.date_diff(getdate(changes["accepted_on"]), getdate(row.accepted_on))
+				changes["reply_due"] = frappe.utils.add_days(getdate(row.reply_due), moved_by)
 		self.write(doctype, name, changes)
 
 		for df in meta.get_table_fields():

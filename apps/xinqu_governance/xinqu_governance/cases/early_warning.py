@@ -130,7 +130,7 @@ def officers_at(jurisdiction: str) -> list[str]:
 
 
 def check_case(doc, method=None):
-	"""doc_events `on_update` (every DocType): raise the warnings the saved case triggers."""
+	"""doc_events `on_update` (each case DocType): raise the warnings the saved case triggers."""
 	if not is_case_doctype(doc.doctype) or doc.get("is_withdrawn"):
 		return
 	rules = active_rules(doc.doctype)

@@ -51,7 +51,7 @@ class Route:
 
 
 def route_case(doc, method=None):
-	"""doc_events `validate` (every DocType): route a new case that has no handling unit yet; when a
+	"""doc_events `validate` (each case DocType): route a new case that has no handling unit yet; when a
 	save moves an existing case to another handling level (a workflow state's `update_field`, an
 	officer's edit) without choosing a unit, the unit follows the level."""
 	if not is_case_doctype(doc.doctype) or not doc.get("jurisdiction"):

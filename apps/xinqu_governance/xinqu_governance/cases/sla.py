@@ -27,7 +27,7 @@ from datetime import datetime
 
 import frappe
 from frappe.model.workflow import get_workflow, get_workflow_name
-from frappe.utils import add_to_date, get_datetime, now_datetime
+from frappe.utils import add_to_date, get_datetime, getdate, now_datetime
 
 from xinqu_governance.cases.case_types import is_case_doctype
 
@@ -123,10 +123,18 @@ def status_at(moment: datetime, resolution_due, warn_before_hours) -> str:
 
 
 def apply_sla(doc, method=None):
-	"""doc_events `validate` (every DocType): keep a case's SLA deadlines and status."""
+	"""doc_events `validate` (each case DocType): keep a case's SLA deadlines and status."""
 	if not is_case_doctype(doc.doctype):
 		return
 	set_sla_deadlines(doc, doc.flags.sla_now or now())
+
+
+def sla_due_date(doc):
+	"""The date of the case's SLA resolution deadline as `apply_sla` set it in this save (None without
+	a matching rule). The deadlines a case shows in fields of its own (a petition's acceptance and reply
+	deadlines, a service request's due date) are read here, from the controller's `before_save`: Frappe
+	runs it after the `validate` doc events, so the SLA Rules are their only source."""
+	return getdate(doc.resolution_due) if doc.get("resolution_due") else None
 
 
 def set_sla_deadlines(doc, moment: datetime) -> None:

@@ -309,7 +309,9 @@ def case_progress(code: str | None) -> dict | None:
 	if not submission or submission.reference_doctype not in ("Petition", "Service Request"):
 		return None
 	if submission.reference_doctype == "Petition":
-		fields = ["workflow_state", "handling_unit", "closed_on", "reply", "replied_on", "reply_due"]
+		# due: the reply once accepted, the decision on acceptance before (both from the SLA Rules)
+		fields = ["workflow_state", "handling_unit", "closed_on", "reply", "replied_on"]
+		fields += ["reply_due", "acceptance_due"]
 	else:
 		fields = ["workflow_state", "handling_unit", "closed_on", "result", "due_date"]
 	case = frappe.db.get_value(submission.reference_doctype, submission.reference_name, fields, as_dict=True)
@@ -325,7 +327,7 @@ def case_progress(code: str | None) -> dict | None:
 		"is_closed": bool(case.closed_on),
 		"handling_unit": case.handling_unit,
 		"submitted_on": submission.submitted_on,
-		"due_on": case.get("reply_due") or case.get("due_date"),
+		"due_on": case.get("reply_due") or case.get("acceptance_due") or case.get("due_date"),
 		"closed_on": case.closed_on,
 		"reply": reply.strip(),
 		"replied_on": case.get("replied_on"),

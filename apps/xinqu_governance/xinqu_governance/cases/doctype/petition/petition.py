@@ -5,17 +5,17 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 from frappe.query_builder.functions import Count
-from frappe.utils import add_days, cint, get_datetime, getdate, now_datetime
+from frappe.utils import cint, get_datetime, getdate, now_datetime
 
 from xinqu_governance.cases.case_types import handling_level_of_node, level_rank
 from xinqu_governance.cases.doctype.dispute.dispute import normalized_citizen_id
+from xinqu_governance.cases.sla import sla_due_date
 from xinqu_governance.cases.workflow_guard import CaseWorkflowMixin
 from xinqu_governance.registry.utils import ensure_index
 
 # Regulations on Letters and Visits (信访条例, 2005): acceptance is decided within 15 days of receipt
-# (§22) and the matter answered within 60 days of acceptance (§33).
-ACCEPTANCE_DAYS = 15
-REPLY_DAYS = 60
+# (§22) and the matter answered within 60 days of acceptance (§33). Both are SLA Rules (the profile's
+# 信访件-登记受理 and 信访件-办理答复), read through `cases.sla.sla_due_date` (see `set_deadlines`).
 # 集体访: five or more people petitioning together (the usual rule; §18 caps their representatives at five).
 GROUP_PETITION_PEOPLE = 5
 # 越级访: a visit lodged two or more rungs above the level the matter belongs to on the ladder
@@ -132,8 +132,6 @@ class Petition(CaseWorkflowMixin, Document):
 			self.acknowledgement_no = new_acknowledgement_no()
 		if not self.reported_on:
 			self.reported_on = now_datetime()
-		if not self.acceptance_due:
-			self.acceptance_due = add_days(getdate(self.reported_on), ACCEPTANCE_DAYS)
 
 	def validate_previous_petition(self):
 		if self.previous_petition and self.previous_petition == self.name:
@@ -145,13 +143,24 @@ class Petition(CaseWorkflowMixin, Document):
 			)
 
 	def set_acceptance(self):
-		"""Accepted when it first leaves the intake state for one that does not close it; the reply is
-		due 60 days later unless a deadline was set."""
+		"""Accepted when it first leaves the intake state for one that does not close it."""
 		if self.accepted_on or not self.leaving_initial_state() or self.entering_closing_state():
 			return
 		self.accepted_on = now_datetime()
-		if not self.reply_due:
-			self.reply_due = add_days(getdate(self.accepted_on), REPLY_DAYS)
+
+	def before_save(self):
+		self.set_deadlines()
+
+	def set_deadlines(self):
+		"""Unless a deadline was set, acceptance is due when the SLA deadline of the registered petition
+		is (信访件-登记受理, 15 days), the reply when that of the petition just accepted is (信访件-办理答复,
+		60 days from acceptance). Read after the SLA's `validate` doc event has set them."""
+		if self.is_new() and not self.acceptance_due:
+			self.acceptance_due = sla_due_date(self)
+		before = self.get_doc_before_save()
+		accepted_now = self.accepted_on and not (before and before.accepted_on)
+		if accepted_now and not self.reply_due:
+			self.reply_due = sla_due_date(self)
 
 	def set_replied_on(self):
 		if (self.reply or "").strip() and not self.replied_on:

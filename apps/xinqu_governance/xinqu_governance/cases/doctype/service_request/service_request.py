@@ -7,6 +7,7 @@ from frappe.model.document import Document
 from frappe.utils import cint, getdate
 
 from xinqu_governance.cases.doctype.dispute.dispute import normalized_citizen_id
+from xinqu_governance.cases.sla import sla_due_date
 from xinqu_governance.cases.workflow_guard import CaseWorkflowMixin
 from xinqu_governance.registry.utils import ensure_index
 
@@ -67,7 +68,6 @@ class ServiceRequest(CaseWorkflowMixin, Document):
 		self.set_subject()
 		self.applicant_id_number = normalized_citizen_id(self.applicant_id_number, _("Applicant"))
 		self.validate_case_workflow()
-		self.set_deadline()
 		self.set_one_stop()
 		self.validate_closing()
 
@@ -75,10 +75,19 @@ class ServiceRequest(CaseWorkflowMixin, Document):
 		if not (self.subject or "").strip():
 			self.subject = "{0} - {1}".format(_(self.service_type), self.applicant_name or "")
 
+	def before_save(self):
+		self.set_deadline()
+
 	def set_deadline(self):
-		"""Without a deadline of its own the request is due when its SLA resolution is due."""
-		if not self.due_date and self.resolution_due:
-			self.due_date = getdate(self.resolution_due)
+		"""Without a deadline of its own the request is due when its SLA resolution is due: read here,
+		after the SLA's `validate` doc event has set `resolution_due` for this save (on insert too); a
+		due date that showed the SLA deadline before this save follows the new one."""
+		before = self.get_doc_before_save()
+		shows_sla = not self.due_date or bool(
+			before and before.resolution_due and getdate(self.due_date) == getdate(before.resolution_due)
+		)
+		if shows_sla:
+			self.due_date = sla_due_date(self) or self.due_date
 
 	def set_one_stop(self):
 		self.done_at_one_stop = int(cint(self.is_done) and not cint(self.escalation_count))

@@ -1,0 +1,67 @@
+"""The save rules hang on the DocTypes they act on (hooks.py `doc_events`), not on "*": routing,
+assignment, SLA and early warning on each case DocType of the contract, the link check on each app
+DocType, and nothing of the app's on the saves of other DocTypes (ToDo, Note, ...)."""
+
+import frappe
+from xinqu_governance.cases.case_types import CASE_DOCTYPES, case_doctypes
+from xinqu_governance.governance.link_access import APP_DOCTYPES, app_modules
+
+CASE_RULES = {
+	"validate": [
+		"xinqu_governance.governance.link_access.validate_link_access",
+		"xinqu_governance.cases.routing.route_case",
+		"xinqu_governance.cases.assignment.assign_new_case",
+		"xinqu_governance.cases.sla.apply_sla",
+	],
+	"on_update": ["xinqu_governance.cases.early_warning.check_case"],
+}
+
+
+def app_handlers(events: dict) -> dict:
+	return {
+		event: [h for h in handlers if h.startswith("xinqu_governance.")] for event, handlers in events.items()
+	}
+
+
+def test_the_listed_case_doctypes_are_the_contracts():
+	frappe.local.flags.pop("xinqu_case_doctypes", None)
+	assert sorted(CASE_DOCTYPES) == case_doctypes()
+
+
+def test_the_listed_app_doctypes_are_the_apps_forms():
+	doctypes = frappe.get_all(
+		"DocType", filters={"module": ("in", list(app_modules())), "istable": 0, "custom": 0}, pluck="name"
+	)
+	assert sorted(APP_DOCTYPES) == sorted(doctypes)
+
+
+def test_every_case_doctype_has_the_case_rules_in_order():
+	doc_events = frappe.get_hooks("doc_events")
+	for doctype in CASE_DOCTYPES:
+		assert app_handlers(doc_events[doctype]) == CASE_RULES, doctype
+
+
+def test_other_doctypes_get_only_the_link_check_or_nothing():
+	doc_events = frappe.get_hooks("doc_events")
+	assert not app_handlers(doc_events.get("*", {})).get("validate")
+	assert not app_handlers(doc_events.get("*", {})).get("on_update")
+	for doctype in ("ToDo", "Note", "User"):
+		assert not app_handlers(doc_events.get(doctype, {})), doctype
+	for doctype in set(APP_DOCTYPES) - set(CASE_DOCTYPES):
+		assert app_handlers(doc_events[doctype]) == {
+			"validate": ["xinqu_governance.governance.link_access.validate_link_access"]
+		}, doctype
+
+
+def test_a_note_is_saved_without_the_case_rules(monkeypatch):
+	from xinqu_governance.cases import sla
+
+	called = []
+	monkeypatch.setattr(sla, "apply_sla", lambda doc, method=None: called.append(doc.doctype))
+	frappe.clear_cache()  # the doc hooks are resolved afresh, to the patched function
+	note = frappe.get_doc({"doctype": "ToDo", "description": "not a case"}).insert()
+	try:
+		assert called == []
+	finally:
+		note.delete()
+		frappe.clear_cache()
