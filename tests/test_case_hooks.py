@@ -13,8 +13,13 @@ CASE_RULES = {
 		"xinqu_governance.cases.assignment.assign_new_case",
 		"xinqu_governance.cases.sla.apply_sla",
 	],
-	"on_update": ["xinqu_governance.cases.early_warning.check_case"],
+	"on_update": [
+		"xinqu_governance.cases.early_warning.check_case",
+		"xinqu_governance.cases.assignment_todo.on_case_update",
+	],
 }
+# a ToDo made in the desk for a case moves the case's assignee; nothing else of the app on it
+TODO_HANDLERS = {"on_update": ["xinqu_governance.cases.assignment_todo.on_todo_update"]}
 
 
 def app_handlers(events: dict) -> dict:
@@ -45,8 +50,9 @@ def test_other_doctypes_get_only_the_link_check_or_nothing():
 	doc_events = frappe.get_hooks("doc_events")
 	assert not app_handlers(doc_events.get("*", {})).get("validate")
 	assert not app_handlers(doc_events.get("*", {})).get("on_update")
-	for doctype in ("ToDo", "Note", "User"):
+	for doctype in ("Note", "User"):
 		assert not app_handlers(doc_events.get(doctype, {})), doctype
+	assert app_handlers(doc_events.get("ToDo", {})) == TODO_HANDLERS
 	for doctype in set(APP_DOCTYPES) - set(CASE_DOCTYPES):
 		assert app_handlers(doc_events[doctype]) == {
 			"validate": ["xinqu_governance.governance.link_access.validate_link_access"]
