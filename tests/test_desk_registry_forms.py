@@ -18,11 +18,12 @@ def village(case_profile):  # noqa: F811
 	frappe.set_user("Administrator")
 	tree = make_jurisdiction_tree()
 	tree.staff = make_user_at("Village Staff", tree.village_a1, prefix="xq-regform")
+	tree.worker = make_user_at("Grid Worker", tree.grid_a1, prefix="xq-regform-grid")
 	tree.household = make_household(tree.grid_a1, members=3).name
 	frappe.db.commit()
 	yield tree
 	frappe.db.rollback()
-	purge_tree(tree, users=[tree.staff])
+	purge_tree(tree, users=[tree.staff, tree.worker])
 
 
 def type_into(desk, fieldname: str, text: str) -> None:
@@ -77,8 +78,7 @@ def save(desk) -> None:
 
 
 def test_a_grid_worker_registers_a_household_of_three_on_a_phone(village, chromium, live_server):
-	worker = make_user_at("Grid Worker", village.grid_a1, prefix="xq-regform-grid")
-	frappe.db.commit()
+	worker = village.worker
 	people = list(zip(("马明", "马兰", "马小军"), citizen_ids(3), ("Head", "Spouse", "Son"), strict=True))
 	desk = desk_as(chromium, live_server, worker, PASSWORD, PHONE)
 	residents = []
