@@ -12,9 +12,8 @@ import frappe
 from frappe import _
 from frappe.permissions import add_permission, update_permission_property
 
+from xinqu_governance.governance.link_access import app_modules, is_app_doctype
 from xinqu_governance.governance.roles import GOVERNANCE_ADMINISTRATOR
-
-APP_MODULES = ("Governance", "Registry", "Cases")
 
 # tool DocType → the field naming the DocType it customises (None: the tool itself)
 CUSTOMIZING_TOOLS = {
@@ -55,7 +54,8 @@ def grant_customization_rights() -> None:
 
 
 def app_doctypes() -> set[str]:
-	return set(frappe.get_all("DocType", filters={"module": ("in", APP_MODULES)}, pluck="name"))
+	"""Every DocType of the app's modules, child tables included (what export looks customisations up by)."""
+	return set(frappe.get_all("DocType", filters={"module": ("in", app_modules())}, pluck="name"))
 
 
 def customizes_only_app_doctypes(doc, method=None) -> None:
@@ -64,7 +64,7 @@ def customizes_only_app_doctypes(doc, method=None) -> None:
 		return
 	field = CUSTOMIZING_TOOLS.get(doc.doctype)
 	target = doc.get(field) if field else None
-	if target and target not in app_doctypes():
+	if target and not is_app_doctype(target):
 		frappe.throw(
 			_("A Governance Administrator may customise only the governance DocTypes, not {0}.").format(
 				_(target)
@@ -84,7 +84,7 @@ def get_row_size_utilization(doctype: str) -> float:
 		return frappe_row_size(doctype)
 	if doctype == "Customize Form":  # asked once before a DocType is chosen: a Single has no row
 		return 0.0
-	if doctype not in app_doctypes():
+	if not is_app_doctype(doctype):
 		frappe.throw(
 			_("A Governance Administrator may customise only the governance DocTypes, not {0}.").format(_(doctype)),
 			frappe.PermissionError,
