@@ -7,7 +7,11 @@ and its requests, and records console errors, uncaught exceptions, HTTP errors a
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
+
+import frappe
 
 import pytest
 from playwright.sync_api import Page, sync_playwright
@@ -16,10 +20,17 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 SIZES = {"desktop": DESKTOP, "phone": PHONE}
+# where the desk tests leave their screenshots (scripts/update_screens picks docs/screens from them)
+SCREENS = Path(os.environ.get("XQ_SCREENS", "/tmp/xq_desk"))
 
 # the desk is idle: its router has drawn a page and no request of its own is in flight
 IDLE = """() => !!(window.frappe && frappe.container && frappe.container.page
 	&& frappe.request && !frappe.request.ajax_count && !frappe.dom.freeze_count)"""
+
+
+def zh(text: str) -> str:
+	"""What the desk shows for a source string (the site's language is Chinese; tests run in English)."""
+	return frappe._(text, lang="zh")
 
 
 def slug(doctype: str) -> str:
@@ -89,6 +100,16 @@ class DeskPage:
 			"([dt, dn]) => window.cur_frm && cur_frm.doctype === dt && cur_frm.docname === dn && !cur_frm.is_new()",
 			arg=[doctype, name],
 		)
+		self.wait_idle()
+
+	def save(self) -> None:
+		"""Ctrl+S, as a user saves; waits until the form is saved (or says why it was not)."""
+		self.page.keyboard.press("Control+s")
+		try:
+			self.page.wait_for_function("() => cur_frm && !cur_frm.is_dirty() && !cur_frm.is_new()")
+		except Exception:
+			doc = self.page.evaluate("() => JSON.stringify(cur_frm.doc)")
+			raise AssertionError(f"not saved: {doc}\n" + "\n".join(self.take_problems())) from None
 		self.wait_idle()
 
 	def screenshot(self, path) -> None:

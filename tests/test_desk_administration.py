@@ -7,8 +7,6 @@ holding only the Governance Administrator role; the desk screens themselves are 
 """
 
 import json
-import os
-from pathlib import Path
 
 import frappe
 import pytest
@@ -16,11 +14,10 @@ from xinqu_governance.profile.apply import apply_document, apply_profile
 from xinqu_governance.profile.export import export_profile
 
 from tests.case_factories import case_profile  # noqa: F401
-from tests.desk import DESKTOP, desk_as
+from tests.desk import DESKTOP, SCREENS, desk_as
 from tests.factories import PASSWORD, REPO, copy_profile, make_jurisdiction_tree, make_user_at, purge_tree, unique
 
 DISPUTE_WORKFLOW = REPO / "workflows" / "dispute_mediation.json"
-SCREENS = Path(os.environ.get("XQ_SCREENS", "/tmp/xq_desk"))
 
 
 @pytest.fixture(scope="module")

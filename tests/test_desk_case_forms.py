@@ -9,8 +9,6 @@ The client code is `public/js/case_desk.bundle.js` (every case DocType) and the 
 `triage_grid_event` and `cases.supervision.can_raise_supervision`.
 """
 
-import os
-from pathlib import Path
 
 import frappe
 import pytest
@@ -19,18 +17,11 @@ from xinqu_governance.cases.supervision import can_raise_supervision
 from xinqu_governance.cases.triage import triage_targets
 
 from tests.case_factories import PASSWORD, act, as_user, case_profile, make_case, purge_cases, stage
-from tests.desk import DESKTOP, SIZES, desk_as
+from tests.desk import DESKTOP, SCREENS, SIZES, desk_as, zh
 from tests.factories import make_jurisdiction_tree, purge_tree
 
-SCREENS = Path(os.environ.get("XQ_SCREENS", "/tmp/xq_desk"))
 
 
-def zh(text: str) -> str:
-	frappe.local.lang = "zh"
-	try:
-		return frappe._(text)
-	finally:
-		frappe.local.lang = "en"
 
 
 @pytest.fixture(scope="module")

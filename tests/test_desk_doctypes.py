@@ -16,7 +16,7 @@ import pytest
 from xinqu_governance.portal.tracking import generate_tracking_code
 
 from tests.case_factories import case_profile, make_case, purge_cases, stage  # noqa: F401
-from tests.desk import SIZES, desk_as
+from tests.desk import SCREENS, SIZES, desk_as
 from tests.factories import (
 	make_building,
 	make_compound,
@@ -28,7 +28,6 @@ from tests.factories import (
 
 APP = Path(__file__).resolve().parents[1] / "apps" / "xinqu_governance" / "xinqu_governance"
 ADMIN_PASSWORD = os.environ.get("ADMIN_PASSWORD", "admin")
-SCREENS = Path(os.environ.get("XQ_SCREENS", "/tmp/xq_desk"))
 
 
 def app_doctypes() -> list[dict]:

@@ -67,14 +67,6 @@ def test_a_household_shows_its_members_in_one_place_on_a_phone(village, chromium
 		desk.page.context.close()
 
 
-def save(desk) -> None:
-	desk.page.keyboard.press("Control+s")
-	try:
-		desk.page.wait_for_function("() => cur_frm && !cur_frm.is_dirty() && !cur_frm.is_new()", timeout=20_000)
-	except Exception:
-		doc = desk.page.evaluate("() => JSON.stringify(cur_frm.doc)")
-		raise AssertionError(f"not saved: {doc}\n" + "\n".join(desk.take_problems())) from None
-	desk.wait_idle()
 
 
 def test_a_grid_worker_registers_a_household_of_three_on_a_phone(village, chromium, live_server):
@@ -89,7 +81,7 @@ def test_a_grid_worker_registers_a_household_of_three_on_a_phone(village, chromi
 			type_into(desk, "citizen_id", number)
 			desk.page.wait_for_function("() => !!cur_frm.doc.birth_date")
 			desk.page.evaluate("(grid) => cur_frm.set_value('jurisdiction', grid)", village.grid_a1)
-			save(desk)
+			desk.save()
 			residents.append(desk.page.evaluate("() => cur_frm.doc.name"))
 		desk.open_new("Household")
 		desk.page.evaluate(
@@ -103,7 +95,7 @@ def test_a_grid_worker_registers_a_household_of_three_on_a_phone(village, chromi
 			}""",
 			[village.grid_a1, [[r, p[2]] for r, p in zip(residents, people, strict=True)]],
 		)
-		save(desk)
+		desk.save()
 		household = desk.page.evaluate("() => cur_frm.doc.name")
 		assert desk.page.locator("[data-fieldname='members'] .grid-body .grid-row").count() == 3
 		problems = desk.take_problems()

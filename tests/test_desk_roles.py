@@ -7,8 +7,6 @@ The workspaces and their number cards are standard records of the app's module f
 """
 
 import json
-import os
-from pathlib import Path
 
 import frappe
 import pytest
@@ -16,10 +14,9 @@ from frappe.desk.desktop import get_workspace_sidebar_items
 from frappe.desk.doctype.number_card.number_card import get_result
 
 from tests.case_factories import PASSWORD, as_user, case_profile, make_case, purge_cases, stage
-from tests.desk import SIZES, desk_as, slug
+from tests.desk import SCREENS, SIZES, desk_as, slug, zh
 from tests.factories import make_jurisdiction_tree, make_user_at, purge_tree
 
-SCREENS = Path(os.environ.get("XQ_SCREENS", "/tmp/xq_desk"))
 ROLE_WORKSPACES = {
 	"Grid Workbench": {"Grid Worker"},
 	"Village Workbench": {"Village Staff"},
@@ -189,12 +186,6 @@ def test_sla_chart_counts_the_users_open_cases_by_status(people):
 # --- in the browser ------------------------------------------------------------------------------------
 
 
-def zh(text: str) -> str:
-	frappe.local.lang = "zh"
-	try:
-		return frappe._(text)
-	finally:
-		frappe.local.lang = "en"
 
 
 CARD_NUMBERS = """() => Object.fromEntries([...document.querySelectorAll('.number-widget-box')]

@@ -12,21 +12,16 @@ Field values are typed through the desk's form model (`frm.set_value`, `frappe.m
 child row), as the controls do; saving and workflow actions are clicks on the desk's own buttons.
 """
 
-import os
-from pathlib import Path
 
 import frappe
 import pytest
 
 from tests.case_factories import case_profile, purge_cases, stage  # noqa: F401
-from tests.desk import DESKTOP, PHONE, desk_as
+from tests.desk import DESKTOP, PHONE, SCREENS, desk_as, zh
 from tests.factories import PASSWORD, make_jurisdiction_tree, purge_tree, unique
 
-SCREENS = Path(os.environ.get("XQ_SCREENS", "/tmp/xq_desk"))
 
 
-def zh(text: str) -> str:
-	return frappe._(text, lang="zh")
 
 
 @pytest.fixture(scope="module")
@@ -55,10 +50,6 @@ def people(case_profile):  # noqa: F811
 	purge_tree(tree, users=staged.users)
 
 
-def save(desk) -> None:
-	desk.page.keyboard.press("Control+s")
-	desk.page.wait_for_function("() => cur_frm && !cur_frm.is_dirty() && !cur_frm.is_new()")
-	desk.wait_idle()
 
 
 def state_colour(state: str) -> str:
@@ -124,7 +115,7 @@ def test_a_dispute_goes_from_the_grid_to_the_town_and_is_closed(people, chromium
 			cur_frm.set_value('event_type', 'Dispute Lead'); cur_frm.set_value('jurisdiction', j); }""",
 			people.grid_a1,
 		)
-		save(grid)
+		grid.save()
 		event = grid.page.evaluate("() => cur_frm.doc.name")
 		clean(grid, "grid worker reports")
 		grid.screenshot(SCREENS / "grid_event_phone.png")
@@ -168,7 +159,7 @@ def test_a_dispute_goes_from_the_grid_to_the_town_and_is_closed(people, chromium
 				cur_frm.set_value('outcome', 'Mediation Failed');
 			}"""
 		)
-		save(village)
+		village.save()
 		assert village.page.locator("[data-fieldname='mediation_sessions'] .grid-body .grid-row").count() == 2
 		take_action(village, "Escalate to Town", "Mediation at Town")
 		assert shown_state(village, zh("Mediation at Town")) == zh("Mediation at Town")
@@ -230,7 +221,7 @@ def test_a_dispute_goes_from_the_grid_to_the_town_and_is_closed(people, chromium
 				for (const row of cur_frm.doc.parties) frappe.model.set_value(row.doctype, row.name, 'satisfaction', 'Satisfied');
 			}"""
 		)
-		save(town)
+		town.save()
 		take_action(town, "Close Case", "Concluded")
 		assert shown_colour(town) == state_colour("Concluded")
 		clean(town, "town officer")
