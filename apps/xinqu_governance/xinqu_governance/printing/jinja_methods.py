@@ -17,6 +17,8 @@ import frappe
 from frappe import _
 from frappe.utils import cint, formatdate, get_datetime, getdate
 
+from xinqu_governance.portal.case_tracking import tracking_code_of
+
 GRID, VILLAGE, TOWN = "Grid", "Village", "Town"
 MEDIATION_COMMITTEE = "Mediation Committee"
 # the fields holding a case's account of the matter, by preference
@@ -42,6 +44,12 @@ def xq_datetime(value) -> str:
 		return ""
 	moment = get_datetime(value)
 	return f"{formatdate(moment.date())} {moment:%H:%M}"
+
+
+def xq_tracking_code(doc) -> str:
+	"""The tracking code of a petition or service request as the resident enters it at /petition/track
+	(7KQ2-MX9D-R4TW); "" for any other document."""
+	return tracking_code_of(doc.doctype, doc.name) if doc and doc.get("name") else ""
 
 
 def xq_user_name(user: str | None) -> str:
