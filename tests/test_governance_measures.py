@@ -11,7 +11,8 @@ import pytest
 
 from xinqu_governance.cases.report.governance_measures.governance_measures import execute, get_periods
 
-from tests.case_factories import as_user, case_profile, make_case, new_tree, stage, unique  # noqa: F401
+from tests.case_factories import PASSWORD, as_user, case_profile, make_case, new_tree, purge_cases, stage, unique  # noqa: F401
+from tests.factories import purge_tree
 
 pytestmark = pytest.mark.usefixtures("case_profile")
 
@@ -329,3 +330,48 @@ def test_rows_below_each_measure_are_the_next_level_and_add_up(cases):
 	_columns, _rows, _message, chart = execute(frappe._dict(jurisdiction=cases.county, **THIS))
 	assert chart["type"] == "bar" and len(chart["data"]["datasets"]) == 2
 	assert len(chart["data"]["labels"]) == len(chart["data"]["datasets"][0]["values"]) == 9
+
+
+def test_excel_export_keeps_the_chinese_headers(cases, live_server, http_login):
+	"""A village officer exports the measures of their village over HTTP (Frappe's report export): the
+	headers and the indicators are in Chinese, the numbers those of the report."""
+	frappe.db.commit()  # the live server reads the cases
+	try:
+		rows = exported_rows(cases, live_server, http_login(cases.staff_a1, PASSWORD))
+	finally:
+		frappe.db.rollback()
+		purge_cases(cases)
+		purge_tree(cases, users=cases.users)
+	assert rows[0][:4] == [zh("Indicator"), zh("Group"), zh("This Period"), zh("Previous Period")]
+	village = next(row for row in rows if row[0] == zh(VILLAGE))
+	assert village[2:4] == [25.0, 100.0]
+
+
+def exported_rows(cases, live_server, session) -> list[list]:
+	import io
+	import re
+
+	from openpyxl import load_workbook
+
+	token = re.search(
+		r'name="csrf_token" value="([^"]*)"', session.get(f"{live_server}/petition", timeout=30).text
+	).group(1)
+	response = session.post(
+		f"{live_server}/api/method/frappe.desk.query_report.export_query",
+		data={
+			"report_name": "Governance Measures",
+			"file_format_type": "Excel",
+			"filters": frappe.as_json({"jurisdiction": cases.village_a1, **THIS}),
+			"visible_idx": "[]",
+			"include_indentation": 0,
+		},
+		headers={"X-Frappe-CSRF-Token": token},
+		timeout=60,
+	)
+	assert response.status_code == 200, response.text[:500]
+	sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+	return [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+
+def zh(text: str) -> str:
+	return frappe._(text, lang="zh")
