@@ -69,7 +69,13 @@ def _runtime_process(*args: str, log_name: str) -> subprocess.Popen:
 def background_worker():
 	"""A background worker drains the test site's queues while the tests run, as on a real
 	bench (otherwise jobs the framework enqueues, e.g. on user creation, pile up until Frappe
-	refuses new ones with QueueOverloaded)."""
+	refuses new ones with QueueOverloaded). Jobs an earlier session left queued (it stopped its
+	worker before the queue was drained) refer to records that session rolled back or purged: they
+	are dropped first, so sessions on the same test site do not add up to QueueOverloaded."""
+	from frappe.utils.background_jobs import get_queues
+
+	for queue in get_queues():
+		queue.empty()
 	proc = _runtime_process("worker", log_name="worker.log")
 	yield proc
 	proc.terminate()

@@ -16,12 +16,12 @@ from xinqu_governance.portal.resident_feedback import ResidentFeedbackError, rat
 from xinqu_governance.portal.tracking import normalize_tracking_code
 
 from tests.case_factories import as_user, case_profile, clear_portal_rate_limits, make_case, purge_cases, stage
+from tests.desk import guest_phone
 from tests.factories import make_jurisdiction_tree, purge_tree
 from tests.test_print_formats import apply_print_profile
 
 pytestmark = pytest.mark.usefixtures("case_profile")
 
-PHONE = {"width": 390, "height": 844}
 
 
 def zh(text: str) -> str:
@@ -43,11 +43,10 @@ def committed():
 
 @pytest.fixture
 def phone(chromium):
-	context = chromium.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
-	page = context.new_page()
-	page.set_default_timeout(20000)
+	"""A fresh phone-sized page (Chinese locale, no cookies)."""
+	page = guest_phone(chromium)
 	yield page
-	context.close()
+	page.context.close()
 
 
 def replied_petition(tree, replied_days_ago: int = 2) -> frappe._dict:
