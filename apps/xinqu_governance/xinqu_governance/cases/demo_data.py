@@ -64,6 +64,7 @@ from frappe.utils import get_datetime, getdate, now_datetime
 
 from xinqu_governance.cases import sla
 from xinqu_governance.cases.escalation import run_sla_job
+from xinqu_governance.cases.sla_schedule import recheck_open_cases
 from xinqu_governance.cases.triage import triage_grid_event
 from xinqu_governance.governance.access import active_on
 from xinqu_governance.registry.demo_data import GIVEN, SURNAMES
@@ -159,6 +160,7 @@ def ensure_demo_cases(seed: int = DEFAULT_SEED) -> dict:
 		summary["stories"] = len(stories)
 
 		if created:
+			recheck_open_cases()  # the stories moved their cases in time: each is due for the job once
 			job = run_sla_job()
 			frappe.db.commit()
 			summary["sla_job"] = {

@@ -272,9 +272,10 @@ def mask(value: str) -> str:
 # Overdue cases (run by the SLA job)
 
 
-def raise_overdue_warnings(moment=None) -> list[str]:
+def raise_overdue_warnings(moment=None, *, doctype: str | None = None, extra=None) -> list[str]:
 	"""For each active Overdue Case rule: a warning for every case overdue by the rule's hours that
-	has none for its current deadline. Set-based selection (one query per rule and case type)."""
+	has none for its current deadline. Set-based selection (one query per rule and case type); the SLA
+	job asks for one DocType at a time and only its due cases (`extra`, cases/sla_schedule.py)."""
 	moment = moment or sla.now()
 	raised = []
 	rules = frappe.get_all(
@@ -285,15 +286,21 @@ def raise_overdue_warnings(moment=None) -> list[str]:
 	)
 	for rule in rules:
 		cutoff = sla.hours_after(moment, -float(rule.overdue_hours or 0))
-		for doctype in [rule.case_doctype] if rule.case_doctype else case_doctypes():
-			for row in overdue_without_warning(doctype, cutoff, rule_column="rule", rule_name=rule.name):
+		doctypes = [rule.case_doctype] if rule.case_doctype else case_doctypes()
+		for case_doctype in [doctype] if doctype else doctypes:
+			if case_doctype not in doctypes:
+				continue
+			rows = overdue_without_warning(
+				case_doctype, cutoff, rule_column="rule", rule_name=rule.name, extra=extra
+			)
+			for row in rows:
 				name = raise_warning(
 					row,
 					rule_type=OVERDUE_CASE,
 					level=rule.level,
 					rule=rule.name,
 					breach_due=row.resolution_due,
-					trigger_key=make_trigger_key(rule.name, doctype, row.name, row.resolution_due),
+					trigger_key=make_trigger_key(rule.name, case_doctype, row.name, row.resolution_due),
 					message=_("Overdue since {0}").format(human_datetime(row.resolution_due)),
 				)
 				if name:

@@ -35,7 +35,7 @@ from frappe.query_builder.functions import Coalesce
 from frappe.utils import get_datetime
 from pypika.terms import Criterion
 
-from xinqu_governance.cases import assignment, routing, sla
+from xinqu_governance.cases import assignment, routing, sla, sla_schedule
 from xinqu_governance.cases.case_types import case_doctypes, level_rank, next_level
 from xinqu_governance.cases.early_warning import (
 	OVERDUE_CASE,
@@ -49,6 +49,7 @@ from xinqu_governance.cases.timeline import add_case_entry, notify
 from xinqu_governance.governance.site_language import human_datetime, in_site_language
 
 ESCALATION_BATCH = 500  # breaches acted on per rule in one run at most; the rest wait 5 minutes
+DUE_CHUNK = 5000  # due cases handled per round of the job's steps (names in one IN list)
 
 
 @in_site_language()
@@ -58,18 +59,30 @@ def run_sla_job(now=None) -> dict:
 	moment = get_datetime(now) if now else sla.now()
 	summary = frappe._dict(overdue=0, due_soon=0, escalated=[], warnings=[])
 	for doctype in case_doctypes():
+		due = sla_schedule.due_cases(doctype, moment)  # only what is due (cases/sla_schedule.py)
+		if not due:
+			continue
 		rules = sla.active_sla_rules(doctype)
-		summary.overdue += mark_overdue(doctype, moment)
-		summary.due_soon += mark_due_soon(doctype, rules, moment)
-		for rule, cases in breaches(doctype, rules, moment):
-			for row in cases:
-				outcome = act_on_breach_safely(doctype, row.name, row.resolution_due, rule, moment)
-				if outcome and outcome[0] == "escalated":
-					summary.escalated.append([doctype, row.name])
-				elif outcome:
-					summary.warnings.append(outcome[1])
-	summary.warnings.extend(raise_overdue_warnings(moment))
+		for start in range(0, len(due), DUE_CHUNK):
+			run_on_due_cases(doctype, rules, due[start : start + DUE_CHUNK], moment, summary)
+		sla_schedule.reschedule(doctype, due)
 	return summary
+
+
+def run_on_due_cases(doctype: str, rules: list, names: list[str], moment, summary) -> None:
+	"""The job's steps for the due cases `names` of one DocType: marking, breaches, Overdue Case
+	warnings; each step's own conditions decide what happens to each."""
+	due = frappe.qb.DocType(doctype).name.isin(names)
+	summary.overdue += mark_overdue(doctype, moment, due)
+	summary.due_soon += mark_due_soon(doctype, rules, moment, due)
+	for rule, cases in breaches(doctype, rules, moment, due):
+		for row in cases:
+			outcome = act_on_breach_safely(doctype, row.name, row.resolution_due, rule, moment)
+			if outcome and outcome[0] == "escalated":
+				summary.escalated.append([doctype, row.name])
+			elif outcome:
+				summary.warnings.append(outcome[1])
+	summary.warnings.extend(raise_overdue_warnings(moment, doctype=doctype, extra=due))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -80,17 +93,18 @@ def open_cases(case):
 	return case.closed_on.isnull() & (case.is_withdrawn == 0)
 
 
-def mark_overdue(doctype: str, moment) -> int:
+def mark_overdue(doctype: str, moment, due) -> int:
 	case = frappe.qb.DocType(doctype)
 	condition = (
 		case.sla_status.isin([sla.ON_TRACK, sla.DUE_SOON])
 		& (case.resolution_due <= moment)
 		& open_cases(case)
+		& due
 	)
 	return set_status(doctype, condition, sla.OVERDUE)
 
 
-def mark_due_soon(doctype: str, rules: list, moment) -> int:
+def mark_due_soon(doctype: str, rules: list, moment, due) -> int:
 	case = frappe.qb.DocType(doctype)
 	marked = 0
 	for index, rule in enumerate(rules):
@@ -105,6 +119,7 @@ def mark_due_soon(doctype: str, rules: list, moment) -> int:
 			& (case.resolution_due <= sla.hours_after(moment, rule.warn_before_hours))
 			& open_cases(case)
 			& governed
+			& due
 		)
 		marked += set_status(doctype, condition, sla.DUE_SOON)
 	return marked
@@ -151,8 +166,8 @@ def governed_by(case, rules: list, index: int):
 # 2. Breaches
 
 
-def breaches(doctype: str, rules: list, moment):
-	"""(rule, [cases]) for each rule: its overdue cases past the grace period, not yet acted on."""
+def breaches(doctype: str, rules: list, moment, due):
+	"""(rule, [cases]) for each rule: its due overdue cases past the grace period, not yet acted on."""
 	case = frappe.qb.DocType(doctype)
 	for index, rule in enumerate(rules):
 		governed = governed_by(case, rules, index)
@@ -164,7 +179,7 @@ def breaches(doctype: str, rules: list, moment):
 			cutoff,
 			rule_column="sla_rule",
 			rule_name=rule.name,
-			extra=governed,
+			extra=governed & due,
 			limit=ESCALATION_BATCH,
 		)
 		if rows:

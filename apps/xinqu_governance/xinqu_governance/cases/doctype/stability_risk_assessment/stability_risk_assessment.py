@@ -64,6 +64,7 @@ class StabilityRiskAssessment(CaseWorkflowMixin, Document):
 			"Other",
 		]
 		risk_level: DF.Literal["", "High", "Medium", "Low"]
+		sla_check_at: DF.Datetime | None
 		sla_status: DF.Literal["", "On Track", "Due Soon", "Overdue", "Met"]
 		state_entered_on: DF.Datetime | None
 		subject: DF.Data
