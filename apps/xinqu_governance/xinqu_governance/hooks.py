@@ -123,8 +123,10 @@ doc_events = {
 	},
 }
 
-# Frappe's csv / xlsx exports, with cells that would run as formulas neutralised (governance/export_formulas.py)
 override_whitelisted_methods = {
+	# the desk offers only the workflow actions the server accepts at the case's node and level
+	"frappe.model.workflow.get_transitions": "xinqu_governance.cases.workflow_actions.get_transitions",
+	# Frappe's csv / xlsx exports, with cells that would run as formulas neutralised (governance/export_formulas.py)
 	"frappe.desk.reportview.export_query": "xinqu_governance.governance.export_formulas.export_report_view",
 	"frappe.desk.query_report.export_query": "xinqu_governance.governance.export_formulas.export_query_report",
 	# Customize Form reads the row size of the DocType it customises through a method Frappe keeps to
