@@ -6,6 +6,7 @@ These tests flush Frappe's email queue (`frappe.email.queue.flush`, as the sched
 commits: every record they make is purged afterwards (the `world` fixture).
 """
 
+import datetime
 import re
 
 import frappe
@@ -197,3 +198,138 @@ def test_sla_due_soon_overdue_and_escalation_each_reach_the_right_people_once(wo
 	send_queued_mail()
 	assert len(world.outbox.mails) == count
 	assert frappe.db.count("Notification Log", {"document_name": case.name}) == logs
+
+
+def make_dispute(world, **fields):
+	with clock(T0):
+		return make_case(
+			"Dispute",
+			world.grid_a1,
+			how_found="Visit",
+			category=world.category,
+			case_owner=world.leader,
+			reported_on=T0,
+			**fields,
+		)
+
+
+def supervise(case, user, deadline, at=T0):
+	frappe.set_user(user)
+	try:
+		with clock(at):
+			return frappe.get_doc(
+				{
+					"doctype": "Supervision",
+					"case_doctype": case.doctype,
+					"case_name": case.name,
+					"kind": "Yellow Card",
+					"deadline": deadline,
+					"instruction": "限期化解并报告",
+				}
+			).insert()
+	finally:
+		frappe.set_user("Administrator")
+
+
+def test_supervision_issued_answered_and_breached_reach_the_right_people_once(world):
+	case = make_dispute(world)
+	answered = supervise(case, world.leader, T0 + hours(48))
+	assert answered.responsible_user == world.staff
+	send_queued_mail()
+	# issued: the responsible officer and the unit's supervisor (the officer is a member too: once)
+	issued = "请于2026年3月4日 09:00前答复"
+	assert received(world.outbox, issued) == sorted([email_of(world.staff), email_of(world.village_chief)])
+	assert bell("Supervision", answered.name, "督办") == sorted([world.staff, world.village_chief])
+	(mail,) = mails_to(world.outbox, email_of(world.staff), issued)
+	assert links_to(body_of(mail), case) and "限期化解并报告" in body_of(mail)
+
+	world.outbox.clear()
+	frappe.set_user(world.staff)
+	with clock(T0 + hours(5)):
+		reply = frappe.get_doc("Supervision", answered.name)
+		reply.reply = "已入户调解，双方达成协议。"
+		reply.save()
+	frappe.set_user("Administrator")
+	send_queued_mail()
+	assert received(world.outbox, "已答复") == [email_of(world.leader)]  # the issuer
+	(mail,) = mails_to(world.outbox, email_of(world.leader), "已答复")
+	assert "2026年3月2日 14:00" in body_of(mail) and "已入户调解" in body_of(mail)
+
+	world.outbox.clear()
+	unanswered = supervise(case, world.leader, T0 + hours(24))
+	send_queued_mail()
+	world.outbox.clear()
+	(record,) = record_breached_supervisions(now=T0 + hours(25))
+	send_queued_mail()
+	breach = "逾期未答复"
+	assert received(world.outbox, breach) == sorted(
+		[email_of(world.staff), email_of(world.leader), email_of(world.village_chief)]
+	)
+	assert bell("Accountability Record", record, unanswered.name) == sorted(
+		[world.staff, world.leader, world.village_chief]
+	)
+	assert record_breached_supervisions(now=T0 + hours(30)) == []  # once
+
+
+def test_a_day_before_an_unanswered_supervision_is_due_its_people_are_reminded(world):
+	"""Frappe's daily Notification trigger ("Days Before" the deadline), on today's real date."""
+	from frappe.email.doctype.notification.notification import trigger_daily_alerts
+
+	case = make_dispute(world)
+	now = frappe.utils.now_datetime()
+	due_tomorrow = supervise(case, world.leader, now + datetime.timedelta(days=1), at=now)
+	answered = supervise(case, world.leader, now + datetime.timedelta(days=1), at=now)
+	frappe.db.set_value("Supervision", answered.name, {"reply": "已办结", "status": "Replied"})
+	send_queued_mail()
+	world.outbox.clear()
+
+	trigger_daily_alerts()
+	send_queued_mail()
+	reminder = "尚未答复"
+	assert received(world.outbox, reminder) == sorted([email_of(world.staff), email_of(world.village_chief)])
+	(mail,) = mails_to(world.outbox, email_of(world.staff), reminder)
+	assert due_tomorrow.name in str(mail["Subject"]) and answered.name not in str(mail["Subject"])
+
+
+def test_an_early_warning_reaches_the_level_above_and_the_units_supervisor_once(world):
+	rule = frappe.get_doc(
+		{
+			"doctype": "Early Warning Rule",
+			"rule_name": unique("通知测试预警"),
+			"rule_type": "People Involved",
+			"case_doctype": "Dispute",
+			"people_field": "people_involved",
+			"people_threshold": 50,
+			"level": "Orange",
+		}
+	).insert(ignore_permissions=True)
+	world.rules.insert(0, ("Early Warning Rule", rule.name))
+	case = make_dispute(world, people_involved=80)
+	(warning,) = frappe.get_all("Early Warning", filters={"case_name": case.name}, pluck="name")
+	send_queued_mail()
+	# the town above the village (its officers) and the supervisor of the village unit handling it
+	expected = sorted([world.town_officer, world.town_chief, world.village_chief])
+	assert received(world.outbox, "预警") == sorted(email_of(user) for user in expected)
+	assert bell("Early Warning", warning, "预警") == expected
+	(mail,) = mails_to(world.outbox, email_of(world.town_chief), "预警")
+	assert "橙" in str(mail["Subject"]) and links_to(body_of(mail), case)
+
+	case.reload()
+	case.description = "再次核实人数"
+	case.save(ignore_permissions=True)  # saved again: the warning is not raised, nobody told again
+	count = len(world.outbox.mails)
+	send_queued_mail()
+	assert len(world.outbox.mails) == count
+
+
+def test_people_dates_are_one_function_in_templates_and_stored_text():
+	from xinqu_governance.cases.notifications import xq_when
+	from xinqu_governance.governance.site_language import human_datetime, in_site_language
+
+	moment = datetime.datetime(2026, 12, 2, 14, 5, 33, 123456)
+	frappe.local.lang = "en"  # whoever triggers it: the text is the site's (zh)
+	assert xq_when(moment) == "2026年12月2日 14:05"
+	assert frappe.render_template("{{ xq_when(d) }}", {"d": moment}) == "2026年12月2日 14:05"
+	with in_site_language():
+		assert human_datetime(moment) == xq_when(moment)
+	assert frappe.local.lang == "en"
