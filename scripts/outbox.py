@@ -3,7 +3,8 @@ SMS gateway, so that no message leaves the machine.
 
 - `scripts/run` starts it for the demo (`python scripts/outbox.py --dir sites/demo/outbox`): every
   email lands in `<dir>/mail/` as a `.eml` file, every SMS as a JSON line of `<dir>/sms.jsonl`; the
-  demo's outgoing Email Account and SMS Settings point at it (cases/demo_outbox.py).
+  demo's outgoing Email Account (cases/demo_outbox.py) and the profile's SMS Settings
+  (fixtures/sms_settings.json) point at it.
 - The tests start their own on free ports (tests/outbox.py) and read what arrived from memory.
 
 The SMS receiver takes a gateway request the way Chinese HTTP SMS providers are called (GET query
@@ -12,9 +13,11 @@ or POST form / JSON with the account, the receiving number and the UTF-8 text) a
 """
 
 import argparse
+import datetime
 import email
 import email.policy
 import json
+import os
 import signal
 import threading
 import urllib.parse
@@ -80,7 +83,9 @@ class Outbox:
 			self.mails.append({"mail_from": mail_from, "rcpt_tos": rcpt_tos, "message": message})
 			number = len(self.mails)
 		if self.folder:
-			(self.folder / "mail" / f"{number:05d}.eml").write_bytes(content)
+			# named by arrival (time of day and a per-run number): a restarted outbox keeps the earlier ones
+			name = f"{datetime.datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}-{number:05d}.eml"
+			(self.folder / "mail" / name).write_bytes(content)
 
 	def add_sms(self, record: dict) -> None:
 		with self._lock:

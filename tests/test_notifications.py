@@ -16,7 +16,7 @@ from xinqu_governance.cases import sla
 from xinqu_governance.cases.escalation import run_sla_job
 from xinqu_governance.cases.supervision import record_breached_supervisions
 
-from tests.case_factories import make_case, purge_cases, unique
+from tests.case_factories import case_profile, make_case, purge_cases, unique  # noqa: F401 (case_profile: a fixture)
 from tests.factories import make_jurisdiction_tree, make_user_at, purge_tree
 from tests.outbox import body_of, mails_to
 from tests.test_case_rules_support import T0, clock, hours
@@ -333,3 +333,23 @@ def test_people_dates_are_one_function_in_templates_and_stored_text():
 	with in_site_language():
 		assert human_datetime(moment) == xq_when(moment)
 	assert frappe.local.lang == "en"
+
+
+@pytest.mark.usefixtures("case_profile")
+def test_a_petition_accepted_and_answered_is_told_to_its_owner_and_the_units_supervisor(world):
+	from tests.case_factories import act
+
+	petition = make_case(
+		"Petition", world.village_a1, world.staff, case_owner=world.leader, petitioner_phone=None
+	)
+	petition = act(petition, "Accept", world.town_officer)
+	petition = act(petition, "Assign to Unit", world.town_officer)
+	frappe.db.set_value("Petition", petition.name, "reply", "经核实，已协调物业公司维修电梯。")
+	petition = act(petition, "Send Reply", world.staff)
+	send_queued_mail()
+	expected = sorted([world.leader, world.village_chief])
+	for told in ("已受理", "已答复"):
+		assert received(world.outbox, f"信访件 {petition.name} {told}") == sorted(email_of(u) for u in expected)
+		assert bell("Petition", petition.name, told) == expected
+	(answered,) = mails_to(world.outbox, email_of(world.leader), "已答复")
+	assert "已协调物业公司维修电梯" in body_of(answered) and links_to(body_of(answered), petition)
