@@ -353,3 +353,19 @@ def test_a_petition_accepted_and_answered_is_told_to_its_owner_and_the_units_sup
 		assert bell("Petition", petition.name, told) == expected
 	(answered,) = mails_to(world.outbox, email_of(world.leader), "已答复")
 	assert "已协调物业公司维修电梯" in body_of(answered) and links_to(body_of(answered), petition)
+
+
+@pytest.mark.usefixtures("case_profile")
+def test_a_workflow_step_to_the_town_tells_the_town_units_supervisor_and_the_case_owner(world):
+	"""Not only the SLA job escalates: a service request the village transfers to the town is the
+	town unit's now (the same Notification, a change of `handling_level`)."""
+	from tests.case_factories import act
+
+	request = make_case("Service Request", world.village_a1, world.staff, case_owner=world.leader)
+	request = act(request, "Transfer to Town", world.staff)
+	assert (request.handling_unit, request.assigned_to) == (world.town_unit, world.town_officer)
+	send_queued_mail()
+	expected = sorted([world.town_chief, world.leader])
+	assert received(world.outbox, f"便民服务 {request.name} 已升级") == sorted(email_of(u) for u in expected)
+	assert bell("Service Request", request.name, "已升级") == expected
+	assert len(mails_to(world.outbox, email_of(world.town_officer), request.subject)) == 1  # assigned
