@@ -70,7 +70,9 @@ def sms_gateway(local_outbox):
 	yield local_outbox
 	frappe.db.rollback()
 	doc = frappe.get_doc("SMS Settings")
-	doc.update({"sms_gateway_url": None, "message_parameter": None, "receiver_parameter": None, "parameters": []})
+	doc.update(
+		{"sms_gateway_url": None, "message_parameter": None, "receiver_parameter": None, "parameters": []}
+	)
 	doc.flags.ignore_mandatory = True
 	doc.save(ignore_permissions=True)
 	frappe.db.commit()

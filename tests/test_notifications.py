@@ -16,7 +16,7 @@ from xinqu_governance.cases import sla
 from xinqu_governance.cases.escalation import run_sla_job
 from xinqu_governance.cases.supervision import record_breached_supervisions
 
-from tests.case_factories import case_profile, make_case, purge_cases, unique  # noqa: F401 (case_profile: a fixture)
+from tests.case_factories import case_profile, make_case, purge_cases, unique  # noqa: F401 (a fixture)
 from tests.factories import make_jurisdiction_tree, make_user_at, purge_tree
 from tests.outbox import body_of, mails_to
 from tests.test_case_rules_support import T0, clock, hours
@@ -99,8 +99,13 @@ def world(profile_notifications, mail_outbox):
 def purge_case_records(tree) -> None:
 	lft, rgt = frappe.db.get_value("Jurisdiction", tree.city, ["lft", "rgt"])
 	nodes = frappe.get_all("Jurisdiction", filters={"lft": (">=", lft), "rgt": ("<=", rgt)}, pluck="name")
-	for doctype in ("Supervision", "Early Warning", "Accountability Record"):
-		names = frappe.get_all(doctype, filters={"case_jurisdiction" if doctype != "Supervision" else "jurisdiction": ("in", nodes)}, pluck="name")
+	# the field holding the case's node: Supervision.jurisdiction, the others' case_jurisdiction
+	for doctype, node_field in (
+		("Supervision", "jurisdiction"),
+		("Early Warning", "case_jurisdiction"),
+		("Accountability Record", "case_jurisdiction"),
+	):
+		names = frappe.get_all(doctype, filters={node_field: ("in", nodes)}, pluck="name")
 		if names:
 			frappe.db.delete("Version", {"ref_doctype": doctype, "docname": ("in", names)})
 			frappe.db.delete("Comment", {"reference_doctype": doctype, "reference_name": ("in", names)})
@@ -299,13 +304,16 @@ def test_an_early_warning_reaches_the_level_above_and_the_units_supervisor_once(
 			"rule_type": "People Involved",
 			"case_doctype": "Dispute",
 			"people_field": "people_involved",
-			"people_threshold": 50,
+			# above the profile's 50-people band (its rules may be on the site): of the bands reached
+			# only the highest raises, so this one
+			"people_threshold": 60,
 			"level": "Orange",
 		}
 	).insert(ignore_permissions=True)
 	world.rules.insert(0, ("Early Warning Rule", rule.name))
 	case = make_dispute(world, people_involved=80)
 	(warning,) = frappe.get_all("Early Warning", filters={"case_name": case.name}, pluck="name")
+	assert frappe.db.get_value("Early Warning", warning, "rule") == rule.name
 	send_queued_mail()
 	# the town above the village (its officers) and the supervisor of the village unit handling it
 	expected = sorted([world.town_officer, world.town_chief, world.village_chief])
