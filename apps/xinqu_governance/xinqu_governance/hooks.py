@@ -182,6 +182,23 @@ jinja = {
 			"xq_tracking_code",
 			"xq_user_name",
 		)
+	]
+	# the district's Notification records (profile fixtures/notification.json): recipients computed
+	# from handling units and jurisdiction roles, the site-language dates and texts, the case link
+	+ [
+		f"xinqu_governance.cases.notifications.{name}"
+		for name in (
+			"xq_case_handling_unit",
+			"xq_case_url",
+			"xq_officers_at",
+			"xq_supervision_issuer",
+			"xq_t",
+			"xq_track_url",
+			"xq_tracking_code",
+			"xq_unit_members",
+			"xq_unit_supervisors",
+			"xq_when",
+		)
 	],
 }
 

@@ -20,7 +20,9 @@ duplicates it, and a new breach after a new deadline is a new warning.
 Who sees it: a warning's `jurisdiction` is the node one level above the level that handles a case
 at the case's node (grid and village cases → their town; town cases → the county; county → city).
 Scoping is the ordinary User Permission on Jurisdiction, so the town's officers, the county and the
-city see it and the village does not. The officers holding a role at exactly that node are notified.
+city see it and the village does not. The officers holding a role at exactly that node and the
+supervisors of the case's unit are notified by the Notification "early warning" on Early Warning
+(event New, cases/notifications.py).
 """
 
 import hashlib
@@ -32,7 +34,7 @@ from frappe.utils import add_days, cint, get_datetime
 
 from xinqu_governance.cases import sla
 from xinqu_governance.cases.case_types import case_doctypes, is_case_doctype, supervising_node
-from xinqu_governance.cases.timeline import add_case_entry, notify
+from xinqu_governance.cases.timeline import add_case_entry
 from xinqu_governance.governance.site_language import human_datetime, in_site_language
 
 REPEATED_SUBJECT = "Repeated Subject"
@@ -95,16 +97,6 @@ def raise_warning(
 		warning.case_doctype,
 		warning.case_name,
 		_("Early warning {0} ({1}): {2}").format(warning.name, _(level), message),
-	)
-	from xinqu_governance.cases.assignment import supervisors_of
-
-	notify(
-		[*officers_at(node), *supervisors_of(case.get("handling_unit"))],
-		warning.case_doctype,
-		warning.case_name,
-		_("Early warning ({0}) on {1} {2}: {3}").format(
-			_(level), _(warning.case_doctype), warning.case_name, message
-		),
 	)
 	return warning.name
 
