@@ -7,6 +7,7 @@ Frappe sends an SMS at once, inside the request (`send_sms` → `send_via_gatewa
 
 import frappe
 import pytest
+from xinqu_governance.portal.case_tracking import tracking_code_of
 
 from tests.case_factories import act, case_profile, make_case, new_tree, stage  # noqa: F401
 
@@ -26,7 +27,7 @@ def texts_to(gateway, phone: str) -> list[str]:
 
 def test_the_petitioner_is_told_on_acceptance_transfer_and_reply_with_the_code(people, sms_gateway):
 	petition = make_case("Petition", people.village_a1, people.staff_a1, petitioner_phone=PHONE)
-	code = petition.acknowledgement_no
+	code = tracking_code_of("Petition", petition.name)  # registered at the window, it has one too
 	assert code and sms_gateway.sms == []  # registered: nothing yet
 
 	petition = act(petition, "Accept", people.officer_a)
@@ -66,7 +67,8 @@ def test_a_service_request_applicant_with_a_phone_is_told_at_each_step(people, s
 	act(request, "Complete Request", people.officer_a)
 	texts = texts_to(sms_gateway, phone)
 	assert len(texts) == 3 and "办理结果：已办结" in texts[2]
-	assert all(f"业务编号{request.name}" in text for text in texts)  # filed at the window: no tracking code
+	code = tracking_code_of("Service Request", request.name)  # filed at the window, it has one too
+	assert code and all(code in text and "/petition/track" in text for text in texts)
 
 	nobody = make_case("Service Request", people.village_a1, people.staff_a1, applicant_phone=None)
 	act(nobody, "Start Handling", people.staff_a1)

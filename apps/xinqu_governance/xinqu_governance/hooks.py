@@ -194,7 +194,6 @@ jinja = {
 			"xq_supervision_issuer",
 			"xq_t",
 			"xq_track_url",
-			"xq_tracking_code",
 			"xq_unit_members",
 			"xq_unit_supervisors",
 			"xq_when",

@@ -90,21 +90,6 @@ def xq_case_handling_unit(case_doctype: str | None, case_name: str | None) -> st
 	return frappe.db.get_value(case_doctype, case_name, "handling_unit") or ""
 
 
-def xq_tracking_code(doc) -> str:
-	"""The code a resident follows the case with on /petition/track: the portal submission's
-	tracking code, else the acknowledgement number printed on the acceptance notice."""
-	from xinqu_governance.portal.tracking import format_tracking_code
-
-	code = frappe.db.get_value(
-		"Public Submission",
-		{"reference_doctype": doc.doctype, "reference_name": doc.name},
-		"tracking_code",
-	)
-	if code:
-		return format_tracking_code(code)
-	return doc.get("acknowledgement_no") or ""
-
-
 def xq_track_url() -> str:
 	"""The address of the residents' tracking page."""
 	return get_url("/petition/track")
