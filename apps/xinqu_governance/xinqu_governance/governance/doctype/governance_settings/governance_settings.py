@@ -5,6 +5,8 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+DEFAULT_VILLAGE_DECISION_PASS_PERCENT = 50
+
 
 class GovernanceSettings(Document):
 	# begin: auto-generated types
@@ -18,10 +20,12 @@ class GovernanceSettings(Document):
 		grid_household_target: DF.Int
 		grid_household_tolerance_percent: DF.Int
 		site_notes: DF.SmallText | None
+		village_decision_pass_percent: DF.Int
 	# end: auto-generated types
 
 	def validate(self):
 		self.validate_grid_household_target()
+		self.validate_village_decision_pass_percent()
 
 	def validate_grid_household_target(self):
 		if self.grid_household_target <= 0:
@@ -35,6 +39,15 @@ class GovernanceSettings(Document):
 				title=_("Invalid Grid Household Tolerance"),
 			)
 
+	def validate_village_decision_pass_percent(self):
+		if not self.village_decision_pass_percent:  # a site saved before the field existed
+			self.village_decision_pass_percent = DEFAULT_VILLAGE_DECISION_PASS_PERCENT
+		if not 0 < self.village_decision_pass_percent < 100:
+			frappe.throw(
+				_("The village decision pass share must be between 1 and 99 percent."),
+				title=_("Invalid Village Decision Pass Share"),
+			)
+
 
 def get_grid_household_bounds() -> tuple[int, int]:
 	"""The household counts (low, high) outside which a grid is flagged as far from the target."""
@@ -42,3 +55,9 @@ def get_grid_household_bounds() -> tuple[int, int]:
 	target = settings.grid_household_target or 60
 	tolerance = target * (settings.grid_household_tolerance_percent or 0) / 100
 	return int(target - tolerance), int(target + tolerance)
+
+
+def get_village_decision_pass_percent() -> int:
+	"""A village decision passes when more than this percentage of those present vote for it."""
+	value = frappe.get_cached_doc("Governance Settings").get("village_decision_pass_percent")
+	return value or DEFAULT_VILLAGE_DECISION_PASS_PERCENT
