@@ -156,12 +156,13 @@ def village_roster(villages: list[str]) -> list[frappe._dict]:
 			elif not row.assignment:
 				row.problem = NO_ASSIGNMENT
 			roster.append(row)
+		# the cross-appointment comes first: a station head who is someone else is the wrong person,
+		# whatever his login or assignment
 		head = held[(SERVICE_STATION, STATION_HEAD)]
 		if head and not any(
 			held[seat] and same_person(head, held[seat]) for seat in STATION_HEAD_HELD_WITH
 		):
-			station_row = roster[-1]
-			station_row.problem = station_row.problem or NOT_CROSS_APPOINTED
+			roster[-1].problem = NOT_CROSS_APPOINTED
 	return roster
 
 
