@@ -728,10 +728,8 @@ def seat_three_in_one(villages: list[str] | None = None) -> int:
 	changed = 0
 	for village in villages:
 		user = staff.get(village)
-		holder = {
-			"user": user,
-			"member_name": (frappe.db.get_value("User", user, "full_name") if user else None) or f"{village}书记",
-		}
+		full_name = frappe.db.get_value("User", user, "full_name") if user else None
+		holder = {"user": user, "member_name": full_name or f"{village}书记"}
 		for name, org_type in three_in_one_bodies(village):
 			org_name = frappe.db.get_value("Organisation", {"organisation_name": name}, "name")
 			if not org_name:

@@ -123,7 +123,9 @@ def validate_conversion_steps(household) -> None:
 			)
 		if row.step in STEPS_WITH_REFERENCE and not (row.reference or "").strip():
 			frappe.throw(
-				_("Row {0}: enter the reference of the approval for the step {1}.").format(row.idx, _(row.step)),
+				_("Row {0}: enter the reference of the approval for the step {1}.").format(
+					row.idx, _(row.step)
+				),
 				HukouConversionError,
 				title=_("Invalid Conversion"),
 			)
@@ -139,6 +141,8 @@ def record_hukou_move(household, before) -> None:
 		return
 	with in_site_language():
 		text = _("Hukou moved with the dwelling on {0}: from {1} to {2}").format(
-			human_date(today()), before.hukou_address or hukou_address_of(before.dwelling), household.hukou_address
+			human_date(today()),
+			before.hukou_address or hukou_address_of(before.dwelling),
+			household.hukou_address,
 		)
 	household.add_comment("Info", text)

@@ -81,7 +81,9 @@ class VillageDecision(Document):
 			return
 		if not cint(self.attendee_count):
 			frappe.throw(
-				_("Enter how many were present before the votes."), VillageDecisionError, title=_("Invalid Vote")
+				_("Enter how many were present before the votes."),
+				VillageDecisionError,
+				title=_("Invalid Vote"),
 			)
 		if self.votes_cast() > cint(self.attendee_count):
 			frappe.throw(

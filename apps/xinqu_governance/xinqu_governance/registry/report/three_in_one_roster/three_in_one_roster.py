@@ -27,15 +27,19 @@ def execute(filters=None):
 
 def get_columns():
 	return [
-		{"fieldname": "village", "label": _("Village / Community"), "fieldtype": "Link", "options": "Jurisdiction", "width": 150},
-		{"fieldname": "seat", "label": _("Seat"), "fieldtype": "Data", "width": 160},
-		{"fieldname": "organisation", "label": _("Organisation"), "fieldtype": "Link", "options": "Organisation", "width": 180},
-		{"fieldname": "member_name", "label": _("Holder"), "fieldtype": "Data", "width": 120},
-		{"fieldname": "user", "label": _("User"), "fieldtype": "Link", "options": "User", "width": 200},
-		{"fieldname": "assignment", "label": _("Jurisdiction Assignment"), "fieldtype": "Link", "options": "Jurisdiction Assignment", "width": 140},
-		{"fieldname": "problem", "label": _("Problem"), "fieldtype": "Data", "width": 240},
-		{"fieldname": "problem_code", "label": _("Problem Code"), "fieldtype": "Data", "hidden": 1},
+		column("village", "Village / Community", "Link", 150, "Jurisdiction"),
+		column("seat", "Seat", "Data", 160),
+		column("organisation", "Organisation", "Link", 180, "Organisation"),
+		column("member_name", "Holder", "Data", 120),
+		column("user", "User", "Link", 200, "User"),
+		column("assignment", "Jurisdiction Assignment", "Link", 140, "Jurisdiction Assignment"),
+		column("problem", "Problem", "Data", 240),
+		dict(column("problem_code", "Problem Code", "Data", 0), hidden=1),
 	]
+
+
+def column(fieldname, label, fieldtype, width, options=None) -> dict:
+	return {"fieldname": fieldname, "label": _(label), "fieldtype": fieldtype, "options": options, "width": width}
 
 
 def get_data(filters) -> list[dict]:
