@@ -149,7 +149,7 @@ has_permission = {
 	for doctype in (
 		*("Jurisdiction", "Jurisdiction Assignment", "Handling Unit", "Public Submission"),
 		*("Resident", "Household", "Resettlement Compound", "Building", "Building Unit", "Dwelling"),
-		*("Facility", "Grid Profile", "Organisation"),
+		*("Facility", "Grid Profile", "Organisation", "Village Decision"),
 		*("Dispute", "Petition", "Service Request", "Grid Event", "Stability Risk Assessment"),
 		*("Emergency Incident", "Supervision", "Accountability Record", "Early Warning"),
 	)
