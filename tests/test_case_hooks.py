@@ -3,6 +3,7 @@ assignment, SLA and early warning on each case DocType of the contract, the link
 DocType, and nothing of the app's on the saves of other DocTypes (ToDo, Note, ...)."""
 
 import frappe
+from xinqu_governance.portal.case_tracking import TRACKED_DOCTYPES
 from xinqu_governance.cases.case_types import CASE_DOCTYPES, case_doctypes
 from xinqu_governance.governance.link_access import APP_DOCTYPES, app_modules
 
@@ -40,10 +41,15 @@ def test_the_listed_app_doctypes_are_the_apps_forms():
 	assert sorted(APP_DOCTYPES) == sorted(doctypes)
 
 
+# a petition or service request also gets its tracking code when inserted (portal/case_tracking.py)
+TRACKING_CODE = {"after_insert": ["xinqu_governance.portal.case_tracking.give_tracking_code"]}
+
+
 def test_every_case_doctype_has_the_case_rules_in_order():
 	doc_events = frappe.get_hooks("doc_events")
 	for doctype in CASE_DOCTYPES:
-		assert app_handlers(doc_events[doctype]) == CASE_RULES, doctype
+		expected = {**CASE_RULES, **(TRACKING_CODE if doctype in TRACKED_DOCTYPES else {})}
+		assert app_handlers(doc_events[doctype]) == expected, doctype
 
 
 def test_other_doctypes_get_only_the_link_check_or_nothing():
