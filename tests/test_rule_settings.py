@@ -7,7 +7,15 @@ from xinqu_governance.registry.grids import propose_grids
 from xinqu_governance.registry.utils import get_household_band
 
 from tests.case_factories import case_profile, make_case, new_tree  # noqa: F401 (fixture)
-from tests.factories import make_building, make_compound
+from tests.desk import DESKTOP, desk_as, zh
+from tests.factories import (
+	PASSWORD,
+	make_building,
+	make_compound,
+	make_jurisdiction_tree,
+	make_user_at,
+	purge_tree,
+)
 
 SETTINGS = "Governance Settings"
 
@@ -18,14 +26,18 @@ def settings():
 	changed = {}
 	original = frappe.get_doc(SETTINGS)
 
-	def change(**values):
-		for fieldname in values:
+	def remember(*fieldnames):
+		for fieldname in fieldnames:
 			changed.setdefault(fieldname, original.get(fieldname))
+
+	def change(**values):
+		remember(*values)
 		doc = frappe.get_doc(SETTINGS)
 		doc.update(values)
 		doc.save()
 		return doc
 
+	change.remember = remember  # for fields another process (the desk) changes
 	yield change
 	frappe.db.rollback()
 	frappe.clear_document_cache(SETTINGS, SETTINGS)
@@ -202,3 +214,45 @@ def test_bad_settings_are_refused_with_a_translated_error(settings, values, mess
 	frappe.clear_document_cache(SETTINGS, SETTINGS)
 	after = frappe.get_doc(SETTINGS)
 	assert all(after.get(fieldname) == before[fieldname] for fieldname in values)
+
+
+@pytest.fixture(scope="module")
+def administrator():
+	frappe.set_user("Administrator")
+	tree = make_jurisdiction_tree()
+	user = make_user_at("Governance Administrator", tree.city, prefix="xq-rules")
+	frappe.db.commit()
+	yield user
+	frappe.db.rollback()
+	purge_tree(tree, users=[user])
+
+
+def test_the_administrator_edits_the_rules_in_the_desk(settings, administrator, chromium, live_server):
+	"""The form shows the rule sections and the household band of the one band function; a changed
+	number is saved, a wrong one refused in Chinese with nothing saved."""
+	settings.remember("group_petition_people", "people_band_second_bound")
+	desk = desk_as(chromium, live_server, administrator, PASSWORD, DESKTOP)
+	page = desk.page
+	try:
+		desk.open_form(SETTINGS, SETTINGS)
+		for section in ("Case Thresholds", "Facility Standards", "Grid Size by Building Type"):
+			assert page.locator(".form-section .section-head", has_text=zh(section)).count() == 1, section
+		intro = zh("Grids with fewer than {0} or more than {1} households are flagged.").format(45, 75)
+		assert page.locator(".form-message", has_text=intro).count() == 1
+
+		page.evaluate("() => cur_frm.set_value('group_petition_people', 3)")
+		desk.save()
+		assert desk.take_problems() == []
+		frappe.db.rollback()  # a fresh snapshot: the desk's save is another transaction
+		assert frappe.db.get_single_value(SETTINGS, "group_petition_people") == 3
+
+		page.evaluate("() => cur_frm.set_value('people_band_second_bound', 600)")
+		page.keyboard.press("Control+s")
+		refusal = zh("The people band bounds must increase: {0} < {1} < {2}.").format(
+			zh("People Band Bound 1"), zh("People Band Bound 2"), zh("People Band Bound 3")
+		)
+		page.locator(".modal.show", has_text=refusal).wait_for()
+		frappe.db.rollback()
+		assert frappe.db.get_single_value(SETTINGS, "people_band_second_bound") == 100
+	finally:
+		page.context.close()

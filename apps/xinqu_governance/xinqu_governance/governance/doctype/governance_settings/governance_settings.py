@@ -74,10 +74,10 @@ class GovernanceSettings(Document):
 		self.set_onload("household_band", get_household_band())
 
 	def set_missing_rule_values(self):
-		"""A rule field a site never saved (added by an upgrade) takes its default, not 0."""
-		for fieldname in POSITIVE_RULE_FIELDS:
-			if self.get(fieldname) in (None, ""):
-				self.set(fieldname, setting_default(fieldname))
+		"""A number a site never saved (its field added by an upgrade) takes its default, not 0."""
+		for df in self.meta.get("fields", {"fieldtype": "Int"}):
+			if df.default not in (None, "") and self.get(df.fieldname) in (None, ""):
+				self.set(df.fieldname, cint(df.default))
 
 	def validate_rule_minimums(self):
 		for fieldname, minimum in POSITIVE_RULE_FIELDS.items():
@@ -112,8 +112,7 @@ class GovernanceSettings(Document):
 
 def get_review_request_days() -> int:
 	"""Days after the reply within which a petitioner may ask for a review (复查) on /petition/track."""
-	days = frappe.get_cached_doc("Governance Settings").review_request_days
-	return 30 if days is None else int(days)
+	return get_setting("review_request_days")
 
 
 def get_setting(fieldname: str) -> int:
