@@ -23,7 +23,13 @@ from xinqu_governance.registry.utils import (
 # `facility_standards`. A shortfall is recorded on the record (meets_standard = 0, shortfalls listed)
 # and shown as a warning: the facility exists and must be registered even when it falls short; the
 # Grid Coverage / facility lists show what to fix.
-FLOOR_AREA_TYPES = ("Town Service Centre", "Village Service Station", "Service Hall")
+# facility type -> the Governance Settings field of its minimum floor area (the floor area is
+# mandatory for these types)
+FLOOR_AREA_SETTING = {
+	"Town Service Centre": "min_floor_area_town_service_centre",
+	"Village Service Station": "min_floor_area_village_service_station",
+	"Service Hall": "min_floor_area_service_hall",
+}
 
 
 def facility_standards() -> frappe._dict:
@@ -32,11 +38,7 @@ def facility_standards() -> frappe._dict:
 	school level (§27(3): 1:20, 1:15), planned beds by clinic level (§15: 300, 40), convenience shops
 	per community (§13: 3) and the years between a religious venue's reports (§18: 1)."""
 	return frappe._dict(
-		min_floor_area={
-			"Town Service Centre": get_setting("min_floor_area_town_service_centre"),
-			"Village Service Station": get_setting("min_floor_area_village_service_station"),
-			"Service Hall": get_setting("min_floor_area_service_hall"),
-		},
+		min_floor_area={kind: get_setting(fieldname) for kind, fieldname in FLOOR_AREA_SETTING.items()},
 		students_per_teacher={
 			"Primary": get_setting("students_per_teacher_primary"),
 			"Junior Secondary": get_setting("students_per_teacher_junior_secondary"),
@@ -48,6 +50,7 @@ def facility_standards() -> frappe._dict:
 		min_convenience_shops_per_community=get_setting("min_convenience_shops_per_community"),
 		annual_report_years=get_setting("annual_report_years"),
 	)
+
 
 class Facility(Document):
 	"""场所/设施."""
@@ -62,7 +65,7 @@ class Facility(Document):
 	def validate_type_fields(self):
 		"""What the form asks for through mandatory_depends_on, checked on the server too."""
 		required = []
-		if self.facility_type in FLOOR_AREA_TYPES and not self.floor_area:
+		if self.facility_type in FLOOR_AREA_SETTING and not self.floor_area:
 			required.append("floor_area")
 		if self.facility_type == "School" and not self.school_level:
 			required.append("school_level")
