@@ -44,13 +44,6 @@ NODE_LEVELS_OF_HANDLING_LEVEL = {
 	"City": ("City",),
 }
 
-# People involved in a dispute or incident, in the bands the reports count by (<50, 50-100,
-# 100-500, >500): a band's upper bound is included in it.
-PEOPLE_BANDS = ((49, "Under 50"), (100, "50 to 100"), (500, "100 to 500"))
-PEOPLE_BAND_OVER = "Over 500"
-MAJOR_CASE_BANDS = ("100 to 500", "Over 500")
-
-
 class WorkflowLevelError(WorkflowPermissionError):
 	"""The user holds the transition's role, but not at the level the transition requires."""
 
@@ -146,17 +139,6 @@ class CaseWorkflowMixin:
 			return
 		if level_rank(self.handling_level) > level_rank(before.handling_level) >= 0:
 			self.escalation_count = cint(self.escalation_count) + 1
-
-
-def people_band(people: int | None) -> str | None:
-	"""The reporting band of a number of people involved (None when not counted)."""
-	people = cint(people)
-	if people <= 0:
-		return None
-	for upper, band in PEOPLE_BANDS:
-		if people <= upper:
-			return band
-	return PEOPLE_BAND_OVER
 
 
 def state_row(doctype: str, state: str | None):

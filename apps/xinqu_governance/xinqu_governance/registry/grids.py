@@ -6,7 +6,9 @@ after it, whose coverage table lists the buildings / units it covers. From that 
 the household its residents'. Every change goes through :func:`sync_grid_membership`, which updates
 the rows set-based and recounts the grids involved (:func:`recount_grids`).
 
-Rule of the text: "一般多层以楼栋为1个网格, 小高层每2个单元为1个网格, 高层每1个单元为1个网格".
+Rule of the text: "一般多层以楼栋为1个网格, 小高层每2个单元为1个网格, 高层每1个单元为1个网格". The units
+per grid are Governance Settings (read by :func:`get_units_per_grid`), the household band too
+(`registry.utils.get_household_band`).
 """
 
 import re
@@ -16,6 +18,7 @@ import frappe
 from frappe import _
 from frappe.query_builder.functions import Count
 
+from xinqu_governance.governance.doctype.governance_settings.governance_settings import get_setting
 from xinqu_governance.registry.utils import (
 	LEVEL_GRID,
 	LEVEL_VILLAGE,
@@ -28,7 +31,11 @@ from xinqu_governance.registry.utils import (
 MULTI_STOREY = "Multi-storey"
 SMALL_HIGH_RISE = "Small High-rise"
 HIGH_RISE = "High-rise"
-UNITS_PER_GRID = {SMALL_HIGH_RISE: 2, HIGH_RISE: 1}
+# building type -> the Governance Settings field holding its staircase units per grid (§11)
+UNITS_PER_GRID_SETTING = {
+	SMALL_HIGH_RISE: "units_per_grid_small_high_rise",
+	HIGH_RISE: "units_per_grid_high_rise",
+}
 
 
 class GridCoverageConflictError(frappe.ValidationError):
@@ -72,8 +79,8 @@ def propose_grids(compound: str) -> dict:
 
 	households, dwellings = _unit_counts([u.name for u in units])
 	basis = "households" if any(households.values()) else "dwellings"
-	target, tolerance = get_grid_settings()
-	band = get_household_band(target, tolerance)
+	target, _tolerance = get_grid_settings()
+	band = get_household_band()
 
 	proposals = []
 	for building in buildings:
@@ -84,7 +91,7 @@ def propose_grids(compound: str) -> dict:
 		if building.building_type == MULTI_STOREY:
 			groups = [free]
 		else:
-			size = UNITS_PER_GRID.get(building.building_type, 1)
+			size = get_units_per_grid(building.building_type)
 			groups = [free[i : i + size] for i in range(0, len(free), size)]
 		for group in groups:
 			hh = sum(households.get(u.name, 0) for u in group)
@@ -107,6 +114,13 @@ def propose_grids(compound: str) -> dict:
 	return frappe._dict(
 		compound=compound, village=village, target=target, band=list(band), basis=basis, grids=proposals
 	)
+
+
+def get_units_per_grid(building_type: str | None) -> int:
+	"""Staircase units that make one grid in a small high-rise / high-rise building (§11: 2 and 1), from
+	Governance Settings; a type without a setting counts one unit per grid."""
+	fieldname = UNITS_PER_GRID_SETTING.get(building_type)
+	return get_setting(fieldname) if fieldname else 1
 
 
 def _unit_counts(unit_names: list[str]) -> tuple[dict, dict]:

@@ -5,14 +5,13 @@ import re
 import frappe
 from frappe import _
 
+from xinqu_governance.governance.doctype.governance_settings.governance_settings import get_setting
+
 LEVEL_CITY = "City"
 LEVEL_COUNTY = "County"
 LEVEL_TOWN = "Town"
 LEVEL_VILLAGE = "Village"
 LEVEL_GRID = "Grid"
-
-DEFAULT_GRID_HOUSEHOLD_TARGET = 60
-DEFAULT_GRID_HOUSEHOLD_TOLERANCE_PERCENT = 25
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
@@ -71,28 +70,22 @@ def get_ancestor_at_level(jurisdiction: str | None, level: str) -> str | None:
 	return rows[0][0] if rows else None
 
 
-def get_grid_settings() -> tuple[int, float]:
-	"""(target households per grid, tolerance in percent) from Governance Settings, else 60 / 25."""
-	target = tolerance = None
-	if frappe.db.exists("DocType", "Governance Settings"):
-		meta = frappe.get_meta("Governance Settings")
-		if meta.has_field("grid_household_target"):
-			target = frappe.db.get_single_value("Governance Settings", "grid_household_target")
-		if meta.has_field("grid_household_tolerance_percent"):
-			tolerance = frappe.db.get_single_value("Governance Settings", "grid_household_tolerance_percent")
-	return (
-		int(target or DEFAULT_GRID_HOUSEHOLD_TARGET),
-		float(tolerance or DEFAULT_GRID_HOUSEHOLD_TOLERANCE_PERCENT),
-	)
+def get_grid_settings() -> tuple[int, int]:
+	"""(target households per grid, tolerance in percent): Governance Settings `grid_household_target`
+	and `grid_household_tolerance_percent` (the text's 60, §11, and 25 %)."""
+	return get_setting("grid_household_target"), get_setting("grid_household_tolerance_percent")
 
 
-def get_household_band(target: int | None = None, tolerance_percent: float | None = None) -> tuple[int, int]:
-	"""The inclusive (low, high) household counts of a grid within the warning band."""
-	if target is None or tolerance_percent is None:
-		target, tolerance_percent = get_grid_settings()
-	low = round(target * (1 - tolerance_percent / 100.0))
-	high = round(target * (1 + tolerance_percent / 100.0))
-	return low, high
+def get_household_band() -> tuple[int, int]:
+	"""The inclusive (low, high) household counts of a grid within the tolerance of the target: every
+	whole count n with |n - target| <= target x tolerance %. The one band every grid check, the Grid
+	Coverage report and the settings form use."""
+	target, tolerance_percent = get_grid_settings()
+	# in hundredths, so that 60 x 25 % is 15 exactly and no float rounding moves a bound
+	spread = target * tolerance_percent
+	low = -((spread - target * 100) // 100)  # ceil(target - spread / 100)
+	high = (target * 100 + spread) // 100  # floor(target + spread / 100)
+	return max(low, 0), high
 
 
 def band_status(count: int, band: tuple[int, int]) -> str:

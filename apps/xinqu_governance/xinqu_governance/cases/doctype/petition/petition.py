@@ -11,18 +11,27 @@ from xinqu_governance.cases.case_types import handling_level_of_node, level_rank
 from xinqu_governance.cases.doctype.dispute.dispute import normalized_citizen_id
 from xinqu_governance.cases.sla import sla_due_date
 from xinqu_governance.cases.workflow_guard import CaseWorkflowMixin
+from xinqu_governance.governance.doctype.governance_settings.governance_settings import get_setting
 from xinqu_governance.registry.utils import ensure_index
 
 # Regulations on Letters and Visits (信访条例, 2005): acceptance is decided within 15 days of receipt
 # (§22) and the matter answered within 60 days of acceptance (§33). Both are SLA Rules (the profile's
 # 信访件-登记受理 and 信访件-办理答复), read through `cases.sla.sla_due_date` (see `set_deadlines`).
-# 集体访: five or more people petitioning together (the usual rule; §18 caps their representatives at five).
-GROUP_PETITION_PEOPLE = 5
-# 越级访: a visit lodged two or more rungs above the level the matter belongs to on the ladder
-# Village → Town → District → County → City. The level that owns the matter and the one directly
-# above it are the proper places to go (信访条例 §16), so the town window is not skip-level for a
-# village matter.
-SKIP_LEVEL_GAP = 2
+# 集体访 (five or more people petitioning together: the usual rule; §18 caps their representatives at
+# five) and 越级访 (a visit lodged two or more rungs above the level the matter belongs to on the ladder
+# Village → Town → District → County → City; the level that owns the matter and the one directly above
+# it are the proper places to go, 信访条例 §16, so the town window is not skip-level for a village
+# matter): Governance Settings `group_petition_people` and `skip_level_gap`, read below.
+
+
+def group_petition_people() -> int:
+	"""People from whom a petition is a group petition (集体访; the text's 5)."""
+	return get_setting("group_petition_people")
+
+
+def skip_level_gap() -> int:
+	"""Rungs above the matter's level from which a visit is skip-level (越级访; 2)."""
+	return get_setting("skip_level_gap")
 
 
 class Petition(CaseWorkflowMixin, Document):
@@ -111,12 +120,12 @@ class Petition(CaseWorkflowMixin, Document):
 			self.petitioned_at_level = self.handling_level or self.matter_level
 
 	def set_group_flag(self):
-		self.is_group = int(cint(self.people_count) >= GROUP_PETITION_PEOPLE)
+		self.is_group = int(cint(self.people_count) >= group_petition_people())
 
 	def set_skip_level_flag(self):
 		gap = level_rank(self.petitioned_at_level) - level_rank(self.matter_level)
 		self.is_skip_level = int(
-			self.channel == "Visit" and level_rank(self.matter_level) >= 0 and gap >= SKIP_LEVEL_GAP
+			self.channel == "Visit" and level_rank(self.matter_level) >= 0 and gap >= skip_level_gap()
 		)
 
 	def set_repeat_count(self):

@@ -3,13 +3,11 @@
 
 frappe.ui.form.on("Governance Settings", {
 	refresh(frm) {
-		const target = frm.doc.grid_household_target || 0;
-		const tolerance = Math.round((target * (frm.doc.grid_household_tolerance_percent || 0)) / 100);
+		// the band of the saved settings, computed on the server by registry.utils.get_household_band
+		const band = (frm.doc.__onload || {}).household_band;
+		if (!band) return;
 		frm.set_intro(
-			__("Grids with fewer than {0} or more than {1} households are flagged.", [
-				target - tolerance,
-				target + tolerance,
-			])
+			__("Grids with fewer than {0} or more than {1} households are flagged.", [band[0], band[1]])
 		);
 	},
 });

@@ -9,6 +9,7 @@ from frappe.model.document import Document
 from frappe.query_builder.functions import Count
 from frappe.utils import add_years, getdate, today
 
+from xinqu_governance.governance.doctype.governance_settings.governance_settings import get_setting
 from xinqu_governance.registry.utils import (
 	LEVEL_COUNTY,
 	LEVEL_VILLAGE,
@@ -18,18 +19,37 @@ from xinqu_governance.registry.utils import (
 	validate_phone,
 )
 
-# Standards of the 2015 guidance (§10, §13, §15, §18, §27). A shortfall is recorded on the record
-# (meets_standard = 0, shortfalls listed) and shown as a warning: the facility exists and must be
-# registered even when it falls short; the Grid Coverage / facility lists show what to fix.
-MIN_FLOOR_AREA = {
-	"Town Service Centre": 1000,  # §10: 每个乡镇不少于1000平方米
-	"Village Service Station": 500,  # §10: 每个村不少于500平方米
-	"Service Hall": 300,  # §27(1): 300平方米的便民服务大厅
+# Standards of the 2015 guidance (§10, §13, §15, §18, §27), Governance Settings read by
+# `facility_standards`. A shortfall is recorded on the record (meets_standard = 0, shortfalls listed)
+# and shown as a warning: the facility exists and must be registered even when it falls short; the
+# Grid Coverage / facility lists show what to fix.
+# facility type -> the Governance Settings field of its minimum floor area (the floor area is
+# mandatory for these types)
+FLOOR_AREA_SETTING = {
+	"Town Service Centre": "min_floor_area_town_service_centre",
+	"Village Service Station": "min_floor_area_village_service_station",
+	"Service Hall": "min_floor_area_service_hall",
 }
-STUDENTS_PER_TEACHER = {"Primary": 20, "Junior Secondary": 15}  # §27(3): 小学1:20、初中1:15
-MIN_BEDS = {"Hospital": 300, "Community Health Centre": 40}  # §15
-MIN_CONVENIENCE_SHOPS_PER_COMMUNITY = 3  # §13: 每个社区至少设置3个便民利民服务店
-ANNUAL_REPORT_YEARS = 1  # §18: 年度情况报告制度
+
+
+def facility_standards() -> frappe._dict:
+	"""The facility standards of the text, from Governance Settings: minimum floor area by facility
+	type (§10: town 1000 m², village 500 m²; §27(1): service hall 300 m²), students per teacher by
+	school level (§27(3): 1:20, 1:15), planned beds by clinic level (§15: 300, 40), convenience shops
+	per community (§13: 3) and the years between a religious venue's reports (§18: 1)."""
+	return frappe._dict(
+		min_floor_area={kind: get_setting(fieldname) for kind, fieldname in FLOOR_AREA_SETTING.items()},
+		students_per_teacher={
+			"Primary": get_setting("students_per_teacher_primary"),
+			"Junior Secondary": get_setting("students_per_teacher_junior_secondary"),
+		},
+		min_beds={
+			"Hospital": get_setting("min_beds_hospital"),
+			"Community Health Centre": get_setting("min_beds_community_health_centre"),
+		},
+		min_convenience_shops_per_community=get_setting("min_convenience_shops_per_community"),
+		annual_report_years=get_setting("annual_report_years"),
+	)
 
 
 class Facility(Document):
@@ -45,7 +65,7 @@ class Facility(Document):
 	def validate_type_fields(self):
 		"""What the form asks for through mandatory_depends_on, checked on the server too."""
 		required = []
-		if self.facility_type in MIN_FLOOR_AREA and not self.floor_area:
+		if self.facility_type in FLOOR_AREA_SETTING and not self.floor_area:
 			required.append("floor_area")
 		if self.facility_type == "School" and not self.school_level:
 			required.append("school_level")
@@ -82,12 +102,13 @@ class Facility(Document):
 			frappe.msgprint(message, title=_("Below Standard"), indicator="orange")
 		if self.facility_type == "Convenience Shop":
 			village = get_ancestor_at_level(self.jurisdiction, LEVEL_VILLAGE)
+			minimum = facility_standards().min_convenience_shops_per_community
 			if village:
 				count = count_convenience_shops([village]).get(village, 0) + (1 if self.is_new() else 0)
-				if count < MIN_CONVENIENCE_SHOPS_PER_COMMUNITY:
+				if count < minimum:
 					frappe.msgprint(
 						_("{0} has {1} convenience shops; each community should have at least {2}.").format(
-							village, count, MIN_CONVENIENCE_SHOPS_PER_COMMUNITY
+							village, count, minimum
 						),
 						title=_("Below Standard"),
 						indicator="orange",
@@ -98,14 +119,16 @@ def facility_shortfalls(doc) -> list[str]:
 	"""The ways a facility falls short of the guidance, as translated sentences."""
 	shortfalls = []
 	kind = doc.facility_type
-	if kind in MIN_FLOOR_AREA and (doc.floor_area or 0) < MIN_FLOOR_AREA[kind]:
+	standards = facility_standards()
+	min_floor_area = standards.min_floor_area.get(kind)
+	if min_floor_area and (doc.floor_area or 0) < min_floor_area:
 		shortfalls.append(
 			_("Floor area {0} m² is below the {1} m² required for a {2}.").format(
-				doc.floor_area or 0, MIN_FLOOR_AREA[kind], _(kind)
+				doc.floor_area or 0, min_floor_area, _(kind)
 			)
 		)
-	if kind == "School" and doc.school_level in STUDENTS_PER_TEACHER and doc.students:
-		ratio = STUDENTS_PER_TEACHER[doc.school_level]
+	ratio = standards.students_per_teacher.get(doc.school_level)
+	if kind == "School" and ratio and doc.students:
 		needed = math.ceil(doc.students / ratio)
 		if (doc.teachers or 0) < needed:
 			shortfalls.append(
@@ -113,24 +136,24 @@ def facility_shortfalls(doc) -> list[str]:
 					doc.teachers or 0, doc.students, _(doc.school_level), needed, ratio
 				)
 			)
-	if (
-		kind == "Clinic/Hospital"
-		and doc.clinic_level in MIN_BEDS
-		and (doc.beds or 0) < MIN_BEDS[doc.clinic_level]
-	):
+	min_beds = standards.min_beds.get(doc.clinic_level)
+	if kind == "Clinic/Hospital" and min_beds and (doc.beds or 0) < min_beds:
 		shortfalls.append(
-			_("{0} beds: a {1} is planned with {2}.").format(
-				doc.beds or 0, _(doc.clinic_level), MIN_BEDS[doc.clinic_level]
-			)
+			_("{0} beds: a {1} is planned with {2}.").format(doc.beds or 0, _(doc.clinic_level), min_beds)
 		)
 	if kind == "Religious Venue":
+		years = standards.annual_report_years
 		if not doc.management_committee:
 			shortfalls.append(_("The religious venue has no management committee."))
 		if not doc.last_annual_report_date:
 			shortfalls.append(_("The religious venue has not filed an annual report."))
-		elif getdate(doc.last_annual_report_date) < getdate(add_years(today(), -ANNUAL_REPORT_YEARS)):
+		elif getdate(doc.last_annual_report_date) < getdate(add_years(today(), -years)):
 			shortfalls.append(
 				_("The last annual report ({0}) is more than a year old.").format(doc.last_annual_report_date)
+				if years == 1
+				else _("The last annual report ({0}) is more than {1} years old.").format(
+					doc.last_annual_report_date, years
+				)
 			)
 	return shortfalls
 
@@ -160,7 +183,8 @@ def count_convenience_shops(villages) -> dict[str, int]:
 
 @frappe.whitelist()
 def communities_below_shop_minimum(town: str | None = None) -> list[dict]:
-	"""Village / community nodes (under ``town`` if given) with fewer than 3 convenience shops in use."""
+	"""Village / community nodes (under ``town`` if given) with fewer convenience shops in use than the
+	standard (§13: 3)."""
 	frappe.has_permission("Facility", "read", throw=True)
 	filters = {"level": LEVEL_VILLAGE}
 	if town:
@@ -168,10 +192,11 @@ def communities_below_shop_minimum(town: str | None = None) -> list[dict]:
 		filters.update({"lft": [">", lft], "rgt": ["<", rgt]})
 	villages = frappe.get_list("Jurisdiction", filters=filters, pluck="name", limit_page_length=0)
 	counts = count_convenience_shops(villages)
+	required = facility_standards().min_convenience_shops_per_community
 	return [
-		{"village": v, "convenience_shops": counts.get(v, 0), "required": MIN_CONVENIENCE_SHOPS_PER_COMMUNITY}
+		{"village": v, "convenience_shops": counts.get(v, 0), "required": required}
 		for v in villages
-		if counts.get(v, 0) < MIN_CONVENIENCE_SHOPS_PER_COMMUNITY
+		if counts.get(v, 0) < required
 	]
 
 

@@ -47,8 +47,8 @@ def get_columns():
 
 
 def get_data(filters) -> list[dict]:
-	target, tolerance = get_grid_settings()
-	low, high = get_household_band(target, tolerance)
+	target, _tolerance = get_grid_settings()
+	low, high = get_household_band()
 	ranges = _scope_ranges(filters.get("jurisdiction"))
 	if ranges == []:
 		return []
