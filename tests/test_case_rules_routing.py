@@ -231,3 +231,22 @@ def test_a_staffed_unit_raises_no_unassigned_warning(world):
 		case = make_dispute(world.grid_p1)
 	assert case.assigned_to in members(world.station_p1)
 	assert unassigned_warnings(case) == []
+
+
+def test_the_profile_patch_assigns_open_cases_left_unowned(world):
+	unit = frappe.get_doc("Handling Unit", world.station_p1)
+	staff = [row.user for row in unit.members]
+	unit.members = []
+	unit.save(ignore_permissions=True)
+	with clock(T0):
+		case = make_dispute(world.grid_p1)
+	assert case.assigned_to is None
+
+	unit.reload()
+	unit.append("members", {"user": staff[0], "is_supervisor": 1})
+	unit.save(ignore_permissions=True)
+	with clock(T0):
+		assert assignment.assign_unowned_open_cases() >= 1
+	case.reload()
+	assert case.assigned_to == staff[0]
+	assert open_todos(case) == [staff[0]]

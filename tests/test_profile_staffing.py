@@ -249,3 +249,25 @@ def test_a_risk_assessment_nobody_could_approve_is_not_sent_to_review(district):
 		apply_workflow(doc, "Submit for Review")
 	frappe.set_user("Administrator")
 	assert frappe.db.get_value(doc.doctype, doc.name, "workflow_state") == "Draft"
+
+
+def test_a_county_unit_can_read_the_other_countys_case_it_is_assigned(district):
+	"""条块结合: 平安县公安局 handles public order in 互助县's 高寨镇 too; its officer holds County Officer
+	at 平安县 only, and reads the case because Frappe shares an assigned document with its assignee."""
+	grid = first_grid("兴旺村")
+	assert ancestor(grid, "County") == "互助县"
+	case = frappe.get_doc(
+		{
+			"doctype": "Grid Event",
+			"subject": "地下车库电动车电瓶被盗",
+			"event_type": "Security Lead",
+			"category": "治安",
+			"jurisdiction": grid,
+		}
+	).insert(ignore_permissions=True)
+	assert case.handling_unit == "平安县公安局"
+	officer = case.assigned_to
+	assert officer in assignment.active_members("平安县公安局")
+	assert frappe.has_permission("Grid Event", "read", doc=case.name, user=officer)
+	frappe.set_user(officer)
+	assert case.name in frappe.get_list("Grid Event", pluck="name")

@@ -27,6 +27,7 @@ import frappe
 from frappe.query_builder.functions import Count
 
 from xinqu_governance.cases.case_types import case_doctypes, is_case_doctype
+from xinqu_governance.cases.edit_rights import mark_system_write
 
 ROUND_ROBIN = "Round Robin"
 LEAST_LOADED = "Least Loaded"
@@ -155,3 +156,30 @@ def open_case_counts(users: list[str]) -> dict[str, int]:
 		for user, open_cases in rows:
 			counts[user] = counts.get(user, 0) + open_cases
 	return counts
+
+
+def assign_unowned_open_cases() -> int:
+	"""Profile patch (after the profile staffed the units): every open case (not closed, not
+	withdrawn) with a handling unit but nobody assigned is assigned as a new case would be (or, where
+	nobody can take it, handed to the supervisor with an Unassigned Case warning). Returns how many
+	were given someone."""
+	given = 0
+	for doctype in case_doctypes():
+		names = frappe.get_all(
+			doctype,
+			filters={
+				"assigned_to": ("is", "not set"),
+				"handling_unit": ("is", "set"),
+				"closed_on": ("is", "not set"),
+				"is_withdrawn": 0,
+			},
+			pluck="name",
+			order_by="creation asc",
+		)
+		for name in names:
+			doc = frappe.get_doc(doctype, name)
+			assign(doc)
+			mark_system_write(doc)
+			doc.save(ignore_permissions=True)
+			given += bool(doc.assigned_to)
+	return given
