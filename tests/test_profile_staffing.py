@@ -251,9 +251,10 @@ def test_a_risk_assessment_nobody_could_approve_is_not_sent_to_review(district):
 	assert frappe.db.get_value(doc.doctype, doc.name, "workflow_state") == "Draft"
 
 
-def test_a_county_unit_can_read_the_other_countys_case_it_is_assigned(district):
+def test_a_county_unit_can_work_the_other_countys_case_it_is_assigned(district):
 	"""条块结合: 平安县公安局 handles public order in 互助县's 高寨镇 too; its officer holds County Officer
-	at 平安县 only, and reads the case because Frappe shares an assigned document with its assignee."""
+	at 平安县 only, and reads and works the case because it is shared with its assignee
+	(`cases.assignment_todo.sync_assignment`)."""
 	grid = first_grid("兴旺村")
 	assert ancestor(grid, "County") == "互助县"
 	case = frappe.get_doc(
@@ -269,5 +270,7 @@ def test_a_county_unit_can_read_the_other_countys_case_it_is_assigned(district):
 	officer = case.assigned_to
 	assert officer in assignment.active_members("平安县公安局")
 	assert frappe.has_permission("Grid Event", "read", doc=case.name, user=officer)
+	# and works it: the case is shared with its assignee for writing too
+	assert frappe.has_permission("Grid Event", "write", doc=case.name, user=officer)
 	frappe.set_user(officer)
 	assert case.name in frappe.get_list("Grid Event", pluck="name")
