@@ -2,14 +2,17 @@
 
 import frappe
 import pytest
+from frappe import _
 from xinqu_governance.cases import assignment, routing
 from xinqu_governance.cases.edit_rights import mark_system_write
+from xinqu_governance.governance.site_language import in_site_language
 
 from tests.test_case_rules_support import (
 	T0,
 	clock,
 	make_dispute,
 	make_routing_rule,
+	make_officer,
 	make_world,
 	members,
 )
@@ -151,7 +154,99 @@ def test_least_loaded_picks_the_member_with_fewest_open_cases_across_case_types(
 	assert assignment.open_case_counts([first]) == {}
 
 
-def test_manual_units_leave_assignment_to_people(world):
+def test_manual_units_hand_new_cases_to_their_supervisor(world):
 	frappe.db.set_value("Handling Unit", world.station_p1, "assignment_method", "Manual")
+	supervisor = members(world.station_p1)[0]
 	with clock(T0):
-		assert make_dispute(world.grid_p1).assigned_to is None
+		case = make_dispute(world.grid_p1)
+	# in the supervisor's queue to hand on; the unit has people, so nothing to warn about
+	assert case.assigned_to == supervisor
+	assert open_todos(case) == [supervisor]
+	assert unassigned_warnings(case) == []
+
+
+def open_todos(case) -> list[str]:
+	return frappe.get_all(
+		"ToDo",
+		filters={"reference_type": case.doctype, "reference_name": case.name, "status": "Open"},
+		pluck="allocated_to",
+	)
+
+
+def unassigned_warnings(case) -> list[frappe._dict]:
+	return frappe.get_all(
+		"Early Warning",
+		filters={"case_doctype": case.doctype, "case_name": case.name, "rule_type": "Unassigned Case"},
+		fields=["name", "level", "jurisdiction", "message"],
+	)
+
+
+def test_a_case_nobody_in_its_unit_can_take_waits_with_the_supervisor_and_raises_a_warning(world):
+	supervisor, other = members(world.station_p1)
+	unit = frappe.get_doc("Handling Unit", world.station_p1)
+	for row in unit.members:
+		row.active = 0  # on leave: nobody takes new cases
+	unit.save(ignore_permissions=True)
+	town_officer = make_officer("Town Officer", world.town_p)
+
+	with clock(T0):
+		case = make_dispute(world.grid_p1)
+	assert case.handling_unit == world.station_p1
+	assert case.assigned_to == supervisor
+	assert open_todos(case) == [supervisor]
+	[warning] = unassigned_warnings(case)
+	assert (warning.level, warning.jurisdiction) == ("Orange", world.town_p)
+	assert world.station_p1 in warning.message
+	told = frappe.get_all(
+		"Notification Log",
+		filters={"document_type": "Dispute", "document_name": case.name},
+		pluck="for_user",
+	)
+	assert {town_officer, supervisor} <= set(told)
+
+	# saved again: still one warning for this case and unit
+	with clock(T0):
+		case.reload()
+		case.subject = "邻里纠纷(补充)"
+		case.save(ignore_permissions=True)
+	assert len(unassigned_warnings(case)) == 1
+
+
+def test_a_unit_without_members_or_supervisor_leaves_nobody_but_the_warning_says_so(world):
+	unit = frappe.get_doc("Handling Unit", world.station_p1)
+	unit.members = []
+	unit.save(ignore_permissions=True)
+	with clock(T0):
+		case = make_dispute(world.grid_p1)
+	assert case.assigned_to is None
+	assert open_todos(case) == []
+	[warning] = unassigned_warnings(case)
+	with in_site_language():
+		said = _("No active member of {0} can take the case, and the unit has no supervisor: nobody holds it.")
+	assert warning.message == said.format(world.station_p1)
+
+
+def test_a_staffed_unit_raises_no_unassigned_warning(world):
+	with clock(T0):
+		case = make_dispute(world.grid_p1)
+	assert case.assigned_to in members(world.station_p1)
+	assert unassigned_warnings(case) == []
+
+
+def test_the_profile_patch_assigns_open_cases_left_unowned(world):
+	unit = frappe.get_doc("Handling Unit", world.station_p1)
+	staff = [row.user for row in unit.members]
+	unit.members = []
+	unit.save(ignore_permissions=True)
+	with clock(T0):
+		case = make_dispute(world.grid_p1)
+	assert case.assigned_to is None
+
+	unit.reload()
+	unit.append("members", {"user": staff[0], "is_supervisor": 1})
+	unit.save(ignore_permissions=True)
+	with clock(T0):
+		assert assignment.assign_unowned_open_cases() >= 1
+	case.reload()
+	assert case.assigned_to == staff[0]
+	assert open_todos(case) == [staff[0]]

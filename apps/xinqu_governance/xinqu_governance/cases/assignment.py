@@ -5,14 +5,29 @@
   two intakes at once do not pick the same person).
 - Least Loaded: the active member with the fewest open cases (not closed, not withdrawn) across all
   case types, counted in SQL; ties go to the member listed first.
-- Manual: nobody is picked; a person of another unit is taken off the case.
+- Manual: no member is picked; the case waits in the unit supervisor's queue (their Frappe
+  assignment, "Assigned to me") for them to hand on in the desk; a member of the unit already on
+  the case keeps it, a person of another unit is taken off it.
 Disabled users are never picked.
+
+A case whose unit has no active member cannot be assigned: it goes to the unit's supervisor's queue
+(the first enabled supervisor) and an Early Warning "Unassigned Case" is raised when the case is
+saved (`cases.early_warning.warn_unassigned`), so it is never silently unowned; without a
+supervisor it stays unassigned and the warning goes to the officers of the supervising node.
+
+Why not Frappe's Assignment Rule (Round Robin / Load Balancing / Based on Field, with conditions):
+see docs/rules.md. In short, the people of a case are the members of the unit routing chose, which
+an Assignment Rule (a fixed user list per DocType) cannot follow without one rule per unit and case
+type repeating each unit's membership; and load is counted across all case types. The result is
+still Frappe's own assignment (ToDo / `_assign`, `cases.assignment_todo`), and an Assignment Rule
+an administrator adds in the desk works alongside (its ToDo moves `assigned_to`).
 """
 
 import frappe
 from frappe.query_builder.functions import Count
 
 from xinqu_governance.cases.case_types import case_doctypes, is_case_doctype
+from xinqu_governance.cases.edit_rights import mark_system_write
 
 ROUND_ROBIN = "Round Robin"
 LEAST_LOADED = "Least Loaded"
@@ -42,14 +57,18 @@ def assign(doc) -> str | None:
 
 	members = active_members(unit)
 	method = frappe.db.get_value("Handling Unit", unit, "assignment_method") or ROUND_ROBIN
-	if method == MANUAL or not members:
-		if doc.get("assigned_to") not in members:
-			doc.assigned_to = None
-		return doc.get("assigned_to")
+	if members and method != MANUAL:
+		user = least_loaded_member(members) if method == LEAST_LOADED else next_in_rotation(unit, members)
+		doc.assigned_to = user
+		return user
 
-	user = least_loaded_member(members) if method == LEAST_LOADED else next_in_rotation(unit, members)
-	doc.assigned_to = user
-	return user
+	if not members:
+		# nobody can take it: the supervisor holds it and a warning is raised on save
+		doc.flags.unassignable_in = unit
+	if doc.get("assigned_to") not in members:
+		supervisors = available_supervisors(unit)
+		doc.assigned_to = supervisors[0] if supervisors else None
+	return doc.get("assigned_to")
 
 
 def active_members(unit: str) -> list[str]:
@@ -80,6 +99,28 @@ def supervisors_of(unit: str | None) -> list[str]:
 		filters={"parent": unit, "parenttype": "Handling Unit", "is_supervisor": 1},
 		order_by="idx asc",
 		pluck="user",
+	)
+
+
+def available_supervisors(unit: str | None) -> list[str]:
+	"""The unit's supervisors who are enabled users, in table order (active or not taking cases)."""
+	if not unit:
+		return []
+	member = frappe.qb.DocType("Handling Unit Member")
+	user = frappe.qb.DocType("User")
+	return (
+		frappe.qb.from_(member)
+		.join(user)
+		.on(user.name == member.user)
+		.select(member.user)
+		.where(
+			(member.parent == unit)
+			& (member.parenttype == "Handling Unit")
+			& (member.is_supervisor == 1)
+			& (user.enabled == 1)
+		)
+		.orderby(member.idx)
+		.run(pluck=True)
 	)
 
 
@@ -115,3 +156,30 @@ def open_case_counts(users: list[str]) -> dict[str, int]:
 		for user, open_cases in rows:
 			counts[user] = counts.get(user, 0) + open_cases
 	return counts
+
+
+def assign_unowned_open_cases() -> int:
+	"""Profile patch (after the profile staffed the units): every open case (not closed, not
+	withdrawn) with a handling unit but nobody assigned is assigned as a new case would be (or, where
+	nobody can take it, handed to the supervisor with an Unassigned Case warning). Returns how many
+	were given someone."""
+	given = 0
+	for doctype in case_doctypes():
+		names = frappe.get_all(
+			doctype,
+			filters={
+				"assigned_to": ("is", "not set"),
+				"handling_unit": ("is", "set"),
+				"closed_on": ("is", "not set"),
+				"is_withdrawn": 0,
+			},
+			pluck="name",
+			order_by="creation asc",
+		)
+		for name in names:
+			doc = frappe.get_doc(doctype, name)
+			assign(doc)
+			mark_system_write(doc)
+			doc.save(ignore_permissions=True)
+			given += bool(doc.assigned_to)
+	return given

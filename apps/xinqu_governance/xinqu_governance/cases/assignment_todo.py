@@ -10,6 +10,12 @@ case, made through `frappe.desk.form.assign_to.add`, and every other open ToDo o
   Rule): `assigned_to` follows the new ToDo (`on_todo_update`), after `check_assignee` has made sure
   the user may work the case.
 A frappe flag marks the sync running, so the ToDos it writes do not come back to it.
+
+The assignee works the case even where their role's node does not cover it (条块结合: 平安县公安局
+handles public order in 互助县's towns): Frappe's `assign_to.add` shares an assigned document for
+reading with an assignee who cannot read it; `sync_assignment` shares it for writing as well when the
+assignee cannot write it (a DocShare, Frappe's own mechanism; the workflow's level rules and the
+state edit rights still apply).
 """
 
 import frappe
@@ -79,8 +85,17 @@ def sync_assignment(doctype: str, name: str, assignee: str | None, description: 
 				},
 				ignore_permissions=True,
 			)
+		if assignee:
+			share_for_work(doctype, name, assignee)
 	finally:
 		frappe.flags[SYNCING] = previous
+
+
+def share_for_work(doctype: str, name: str, user: str) -> None:
+	"""Share the case with its assignee for reading and writing unless they may write it already."""
+	if frappe.has_permission(doctype, "write", doc=name, user=user):
+		return
+	frappe.share.add_docshare(doctype, name, user, read=1, write=1, flags={"ignore_share_permission": True})
 
 
 def close_todo(todo_name: str) -> None:

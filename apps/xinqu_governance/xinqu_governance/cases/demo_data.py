@@ -27,11 +27,12 @@ users holding governance roles, and for each village with residents plays throug
 Every document is made by its controller as the user who would do it: ``insert()`` and
 ``frappe.model.workflow.apply_workflow`` as the village staff, town officer, county officer or grid
 worker holding the role at that place, so the workflow's level rules, routing, assignment, SLA
-deadlines and early warnings apply exactly as in use. Where the profile has nobody holding a role a
-case needs (it staffs 小峡镇 / 幸福村 and 互助县 only), a demo staff user is created with a
-Jurisdiction Assignment (``village.staff.<hash>@demo.xinqu.example``, ``town.officer.…``,
-``county.officer.…``; no password, no handling-unit membership, so cases of units without members
-stay unassigned, as the profile has them).
+deadlines and early warnings apply exactly as in use. The profile staffs every village, town and
+county (and every handling unit); only on a site where an administrator removed someone holding a
+role a case needs is a demo staff user created with a Jurisdiction Assignment
+(``village.staff.<hash>@demo.xinqu.example``, ``town.officer.…``, ``county.officer.…``; no password,
+no handling-unit membership). A risk assessment is approved by the person its review unit assigned
+it to (``Assignee``).
 
 History: the stories are played now, in the order of their planned times, then dated back with
 UPDATEs (no controller runs): every timestamp a story stamped (``creation``, ``modified``,
@@ -389,6 +390,14 @@ class Ref:
 		self.ref = ref
 
 
+class Assignee:
+	"""The user a step's document is assigned to when the step is played (known only then), or
+	`fallback` when it is assigned to nobody."""
+
+	def __init__(self, fallback: str):
+		self.fallback = fallback
+
+
 class Play:
 	"""Plays one story's steps as their users, then moves what they stamped to the planned times."""
 
@@ -400,9 +409,15 @@ class Play:
 
 	def run(self) -> None:
 		for step in self.story.steps:
-			frappe.set_user(step.user)
+			frappe.set_user(self.user_of(step))
 			self.points.append((now_datetime(), step.at))
 			getattr(self, f"do_{step.kind}")(step)
+
+	def user_of(self, step) -> str:
+		if not isinstance(step.user, Assignee):
+			return step.user
+		made = self.refs[step.ref]
+		return frappe.db.get_value(made.doctype, made.name, "assigned_to") or step.user.fallback
 
 	def resolve(self, value):
 		if isinstance(value, Ref):
@@ -1028,7 +1043,7 @@ class Planner:
 		)
 		story.act(
 			3 * 24,
-			village.county_officer,
+			Assignee(village.county_officer),
 			"sra",
 			"Approve",
 			approval_remarks="同意评估结论和化解措施，由镇里包案落实。",

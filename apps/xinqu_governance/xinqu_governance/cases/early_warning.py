@@ -11,7 +11,9 @@ fixtures/early_warning_rule.json). Three kinds of rule:
   (e.g. 50 / 100 / 500 bands) only the highest band reached raises. Checked whenever a case is saved.
 - Overdue Case: a case is overdue by at least `overdue_hours`; checked by the SLA job, set-based.
 The SLA job also raises a warning for a human when an SLA rule says so, or when an overdue case
-cannot be escalated (no level or unit above).
+cannot be escalated (no level or unit above). And a case that cannot be assigned (its handling
+unit has no active member, `cases.assignment`) raises an Unassigned Case warning when it is saved,
+once per case and unit (`warn_unassigned`).
 
 Each warning is raised once per trigger: `trigger_key` (unique) is rule + case for the first two
 kinds and rule + case + the breached deadline for overdue cases, so re-running or re-saving never
@@ -40,6 +42,8 @@ from xinqu_governance.governance.site_language import human_datetime, in_site_la
 REPEATED_SUBJECT = "Repeated Subject"
 PEOPLE_INVOLVED = "People Involved"
 OVERDUE_CASE = "Overdue Case"
+UNASSIGNED_CASE = "Unassigned Case"
+UNASSIGNED_LEVEL = "Orange"  # a case nobody can work is a matter for the supervising node now
 
 OVERDUE_BATCH = 1000  # warnings raised per rule and case type in one run of the job at most
 
@@ -125,6 +129,9 @@ def check_case(doc, method=None):
 	"""doc_events `on_update` (each case DocType): raise the warnings the saved case triggers."""
 	if not is_case_doctype(doc.doctype) or doc.get("is_withdrawn"):
 		return
+	if doc.flags.get("unassignable_in"):
+		with in_site_language():
+			warn_unassigned(doc, doc.flags.unassignable_in)
 	rules = active_rules(doc.doctype)
 	if not rules:
 		return
@@ -152,6 +159,26 @@ def active_rules(case_doctype: str) -> list[frappe._dict]:
 			"people_threshold",
 		],
 		order_by="name asc",
+	)
+
+
+def warn_unassigned(doc, unit: str) -> str | None:
+	"""The case's unit has no active member: warn the supervising node and the unit's supervisors."""
+	holder = doc.get("assigned_to")
+	if holder:
+		message = _("No active member of {0} can take the case; it waits with the unit's supervisor {1}.").format(
+			unit, frappe.db.get_value("User", holder, "full_name") or holder
+		)
+	else:
+		message = _("No active member of {0} can take the case, and the unit has no supervisor: nobody holds it.").format(
+			unit
+		)
+	return raise_warning(
+		doc,
+		rule_type=UNASSIGNED_CASE,
+		level=UNASSIGNED_LEVEL,
+		trigger_key=make_trigger_key("Unassigned", doc.doctype, doc.name, unit),
+		message=message,
 	)
 
 

@@ -7,12 +7,16 @@ from frappe.model.document import Document
 from frappe.utils import cint, now_datetime
 
 from xinqu_governance.cases.case_types import is_case_doctype
-from xinqu_governance.cases.workflow_guard import CaseWorkflowMixin
+from xinqu_governance.cases.workflow_guard import CaseWorkflowMixin, state_row, user_stands_at_level
 from xinqu_governance.registry.doctype.village_decision.village_decision import (
 	link_risk_assessment,
 	unlink_risk_assessment,
 )
 from xinqu_governance.registry.utils import ensure_index
+
+
+class NoApproverError(frappe.ValidationError):
+	"""An assessment was sent to review but nobody who could approve it holds it."""
 
 
 class RiskAssessmentRequiredError(frappe.ValidationError):
@@ -83,6 +87,37 @@ class StabilityRiskAssessment(CaseWorkflowMixin, Document):
 		self.validate_review()
 		self.validate_approval()
 
+	def before_save(self):
+		# after `validate` and its doc_events: routing and assignment have chosen the reviewer
+		self.check_approver()
+
+	def check_approver(self):
+		"""Entering a state from which the assessment is approved (the profile's Under Review, which
+		moves it to the county: the routing rule gives it to the county's review unit), the person it
+		is assigned to must be able to take an approving transition: hold its role at its level over
+		the assessment. Otherwise the save is refused, instead of the assessment waiting for nobody."""
+		if not self.state_changed():
+			return
+		transitions = approval_transitions(self.doctype, self.get("workflow_state"))
+		if not transitions:
+			return
+		units = (self.handling_unit, self.assisting_unit)
+		if self.assigned_to and any(
+			user_stands_at_level(self.assigned_to, t.allowed, t.get("required_level"), self.jurisdiction, units)
+			for t in transitions
+		):
+			return
+		first = transitions[0]
+		frappe.throw(
+			_(
+				"Nobody can approve {0}: its review unit {1} has no member who is a {2} at the {3} level over {4}. Ask the Governance Administrator to staff the unit."
+			).format(
+				self.name, self.handling_unit or "-", _(first.allowed), _(first.get("required_level") or "-"), self.jurisdiction
+			),
+			NoApproverError,
+			title=_("No Approver"),
+		)
+
 	def validate_subject(self):
 		"""A case assessed is named by its type and number; a village decision (§23) by its record;
 		other subjects by their title."""
@@ -143,6 +178,22 @@ class StabilityRiskAssessment(CaseWorkflowMixin, Document):
 				_("Add at least one measure for the risk level {0}.").format(_(self.risk_level)),
 				title=_("Missing Measures"),
 			)
+
+
+def approval_transitions(doctype: str, state: str | None) -> list:
+	"""The workflow transitions out of `state` into a state that approves (sets `is_approved` to 1)."""
+	from frappe.model.workflow import get_workflow, get_workflow_name
+
+	if not state or not get_workflow_name(doctype):
+		return []
+	transitions = []
+	for transition in get_workflow(doctype).transitions:
+		if transition.state != state:
+			continue
+		target = state_row(doctype, transition.next_state)
+		if target and target.update_field == "is_approved" and cint(target.update_value) == 1:
+			transitions.append(transition)
+	return transitions
 
 
 def find_approved_risk_assessment(subject_type: str, subject_name: str) -> str | None:
