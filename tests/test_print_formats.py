@@ -4,6 +4,7 @@ prints blanks instead of "None", round-trips through the profile, and over HTTP 
 the village and refused to a user of another village."""
 
 import datetime
+import os
 import random
 import re
 import shutil
@@ -30,6 +31,9 @@ from tests.factories import (
 
 REPO = Path(__file__).resolve().parents[1]
 PDF_DIR = Path("/tmp/xq_print_formats")  # the last PDFs rendered, to look at
+# XQ_PRINT_SCREENS=dir: the long-content renders also leave a PNG of their first and last page there
+# (scripts/update_print_screens keeps them in docs/print_formats/)
+PRINT_SCREENS = os.environ.get("XQ_PRINT_SCREENS")
 
 # print format → (doctype, key of the record in `world`)
 DOCUMENTS = {
@@ -306,6 +310,39 @@ def flat(text: str) -> str:
 	return re.sub(r"\s+", "", text)
 
 
+def pdf_pages(pdf: bytes, name: str) -> list[str]:
+	"""The flattened text of each page (`pdftotext -raw -f N -l N`: rotated text, the draft mark,
+	comes out in reading order); the PDF is kept in PDF_DIR."""
+	PDF_DIR.mkdir(exist_ok=True)
+	path = PDF_DIR / f"{name}.pdf"
+	path.write_bytes(pdf)
+	info = subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True, text=True).stdout
+	count = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+	return [
+		flat(
+			subprocess.run(
+				["pdftotext", "-raw", "-f", str(n), "-l", str(n), str(path), "-"],
+				capture_output=True,
+				check=True,
+				text=True,
+			).stdout
+		)
+		for n in range(1, count + 1)
+	]
+
+
+def page_pngs(name: str, slug: str, pages: int) -> None:
+	"""First and last page of PDF_DIR/<name>.pdf as PNGs <slug>-first.png / <slug>-last.png (poppler)."""
+	target = Path(PRINT_SCREENS)
+	target.mkdir(parents=True, exist_ok=True)
+	for which, page in (("first", 1), ("last", pages)):
+		subprocess.run(
+			["pdftoppm", "-png", "-r", "60", "-singlefile", "-f", str(page), "-l", str(page),
+			 str(PDF_DIR / f"{name}.pdf"), str(target / f"{slug}-{which}")],
+			check=True,
+		)
+
+
 def has_translated(body: str, source: str) -> bool:
 	"""The translation of `source` is in the flattened text (a word broken at a hyphen included)."""
 	return flat(frappe._(source)).replace("-", "") in body.replace("-", "")
@@ -474,6 +511,98 @@ def test_empty_fields_print_as_blanks(world, chinese):
 	text, size = pdf_text(pdf, "人民调解协议书-空白")
 	assert_common(text, size, "人民调解协议书", dispute.name)
 	assert "当事人申请人" in flat(text) and "年月日" in flat(text)
+
+
+# ------------------------------------------------------------------ long documents keep their signatures
+
+
+def lengthen(world, print_format, doc, k):
+	"""Fill `doc` (in memory) with `k` units of content before its closing part; returns the closing
+	content that must share a page with the signature block, and the signature block's markers."""
+	if print_format == "人民调解协议书":
+		doc.agreement_text = "\n".join(
+			f"{i}、祁永福于本协议签订之日起{i + 2}日内完成第{i}项约定的修复工作，经马文华验收确认后视为履行完毕。"
+			for i in range(1, k + 1)
+		)
+		return f"完成第{k}项约定", ("人民调解员（签名）", "记录人（签名）", "人民调解委员会（印）")
+	if print_format == "信访受理告知书":
+		doc.subject = "反映" + "安置房电梯长期停运、物业公司不予维修、老人出行困难，" * k + "请求解决"
+		return "五、属于诉讼", ("（印）", "信访人签收")
+	if print_format in ("交办单", "督办单"):
+		doc.instruction = "\n".join(
+			f"{i}. 请督促当事双方按调解协议履行第{i}项义务，并将履行情况书面报告。" for i in range(1, k + 1)
+		)
+		issuer = doc.issuer_jurisdiction or ("交办单位" if print_format == "交办单" else "督办单位")
+		return "说明：", (f"{issuer}（印）",)
+	if print_format == "户情卡":
+		doc.allocation_plan = "平安县回迁安置分配方案" + "（补充说明：按原宅基地面积与家庭人口核定安置面积）" * k
+		return "特殊需求", ("核对人（网格员）",)
+	if print_format == "网格花名册":
+		for i in range(1, k + 1):
+			doc.append("workers", {"worker_name": f"网格员{i}号", "phone": f"1390972{i:04d}"})
+		return "合计", ("网格员（签名）",)
+	if print_format == "社会稳定风险评估报告":
+		for i in range(1, k + 1):
+			doc.append(
+				"measures",
+				{"risk_level": "Medium", "measure": f"第{i}项措施：入户走访回迁户并逐户登记意见，化解楼层分配矛盾。"},
+			)
+		return "六、跟踪落实", (f"{doc.handling_unit}（印）", "下次复评日期")
+	raise KeyError(print_format)
+
+
+def render_long(world, print_format, k):
+	doctype, name = record_of(world, print_format)
+	doc = frappe.get_doc(doctype, name)
+	closing, signature = lengthen(world, print_format, doc, k)
+	pdf = frappe.get_print(doctype, name, print_format=print_format, doc=doc, as_pdf=True)
+	return pdf_pages(pdf, f"{print_format}-长"), closing, signature
+
+
+def assert_signature_not_alone(pages, closing, signature, print_format, k):
+	"""The signature block is on one page, the page of the content that closes the document."""
+	signed = [n for n, page in enumerate(pages) if any(marker in page for marker in signature)]
+	assert signed, f"{print_format} ({k}): no signature block in {pages}"
+	assert len(set(signed)) == 1 and all(m in pages[signed[0]] for m in signature), (
+		f"{print_format} ({k}): the signature block is split over pages {[n + 1 for n in signed]}"
+	)
+	assert closing in pages[signed[0]], (
+		f"{print_format} ({k}): page {signed[0] + 1} holds the signature block without {closing}: "
+		f"{pages[signed[0]][:300]}"
+	)
+
+
+@pytest.mark.parametrize("print_format", list(DOCUMENTS))
+def test_a_long_document_keeps_its_signatures_with_its_last_content(world, chinese, print_format):
+	"""The content grown until the document runs onto a second page: at that length (where the
+	signature block would be the first thing to spill over) and the next ones, the signatures, seal
+	and date stand on the page of the document's closing content, never alone."""
+	checked, k, previous = {}, 1, 0
+
+	def check(n):
+		if n not in checked:
+			pages, closing, signature = render_long(world, print_format, n)
+			assert_signature_not_alone(pages, closing, signature, print_format, n)
+			checked[n] = len(pages)
+		return checked[n]
+
+	while check(k) < 2:  # doubling, then halving to the first length that makes two pages
+		previous, k = k, k * 2
+		assert k <= 256, f"{print_format} never runs onto a second page"
+	low, high = previous, k
+	while high - low > 1:
+		middle = (low + high) // 2
+		low, high = (low, middle) if check(middle) >= 2 else (middle, high)
+	for n in (high, high + 1):
+		check(n)
+	if PRINT_SCREENS:
+		render_long(world, print_format, high + 1)
+		stem = next(
+			Path(f.relative_path).stem
+			for f in read_profile(REPO)
+			if any(doc.get("doctype") == "Print Format" and doc.get("name") == print_format for doc in f.docs)
+		)
+		page_pngs(f"{print_format}-长", stem, checked[high + 1])
 
 
 @pytest.mark.parametrize("print_format", list(DOCUMENTS))

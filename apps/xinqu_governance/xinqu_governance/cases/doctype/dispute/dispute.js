@@ -4,6 +4,11 @@
 // "Record Mediation Session": a row of the Mediation Session table, filled in a dialog and saved.
 frappe.ui.form.on("Dispute", {
 	refresh(frm) {
+		// 履行情况: after conclusion the form is read-only; the follow-up fields are recorded here
+		const agreed = ["Agreement", "Partial Agreement"].includes(frm.doc.outcome);
+		if (!frm.is_new() && frm.doc.closed_on && !frm.doc.is_withdrawn && agreed) {
+			frm.add_custom_button(__("Record Fulfilment"), () => record_fulfilment(frm));
+		}
 		if (frm.is_new() || frm.doc.closed_on || !frm.has_perm("write")) return;
 		if (frappe.workflow.is_read_only(frm.doctype, frm.docname)) return;
 		frm.add_custom_button(__("Record Mediation Session"), () => record_mediation_session(frm));
@@ -35,4 +40,36 @@ function record_mediation_session(frm) {
 		});
 		dialog.show();
 	});
+}
+
+function record_fulfilment(frm) {
+	const fieldnames = ["agreement_fulfilment", "fulfilment_checked_on", "fulfilment_note"];
+	const dialog = new frappe.ui.Dialog({
+		title: __("Record Fulfilment"),
+		fields: fieldnames.map((fieldname) => {
+			const df = frappe.meta.get_docfield("Dispute", fieldname);
+			return {
+				fieldname,
+				fieldtype: df.fieldtype,
+				label: __(df.label),
+				options: df.options,
+				reqd: fieldname === "agreement_fulfilment" ? 1 : 0,
+				default: frm.doc[fieldname] || (fieldname === "fulfilment_checked_on" ? frappe.datetime.get_today() : undefined),
+			};
+		}),
+		primary_action_label: __("Save"),
+		primary_action(values) {
+			frappe
+				.call({
+					method: "xinqu_governance.cases.doctype.dispute.dispute.record_fulfilment",
+					args: { name: frm.doc.name, ...values },
+					freeze: true,
+				})
+				.then(() => {
+					dialog.hide();
+					frm.reload_doc();
+				});
+		},
+	});
+	dialog.show();
 }
