@@ -13,13 +13,14 @@ from pathlib import Path
 
 import frappe
 import pytest
+import requests
 from frappe.utils import add_days, add_to_date, formatdate, getdate, now_datetime
 from xinqu_governance.governance.link_access import app_modules
 from xinqu_governance.profile import apply_profile, export_profile
 from xinqu_governance.profile.reader import read_profile
 from xinqu_governance.registry.citizen_id import make_citizen_id
 
-from tests.case_factories import case_profile, make_case, make_unit, purge_cases
+from tests.case_factories import act, as_user, case_profile, make_case, make_unit, purge_cases
 from tests.factories import (
 	PASSWORD,
 	make_building,
@@ -603,6 +604,160 @@ def test_a_long_document_keeps_its_signatures_with_its_last_content(world, chine
 			if any(doc.get("doctype") == "Print Format" and doc.get("name") == print_format for doc in f.docs)
 		)
 		page_pngs(f"{print_format}-长", stem, checked[high + 1])
+
+
+# ------------------------------------------------------------------ who signs, whether it is in force, how to track
+
+
+def test_the_agreement_is_signed_by_the_body_that_concluded_the_mediation(world, chinese):
+	"""Mediation failed at the village, escalated, agreed at the town: the town's people's mediation
+	committee seals it, the town session's mediator and recorder sign it, on that session's date, with
+	the fulfilment terms; a registered committee of the town is printed by its own name."""
+	tree = world.tree
+	parties = [
+		{"party_name": "赵某甲", "party_role": "Applicant", "satisfaction": "Satisfied"},
+		{"party_name": "钱某乙", "party_role": "Respondent", "satisfaction": "Satisfied"},
+	]
+	dispute = act(
+		make_case("Dispute", tree.village_a1, world.staff_a1, subject="宅基地边界纠纷", parties=parties),
+		"Accept",
+		world.staff_a1,
+	)
+	world.printed.append(dispute.name)
+	with as_user(world.staff_a1):
+		doc = frappe.get_doc("Dispute", dispute.name)
+		doc.append(
+			"mediation_sessions",
+			{"session_on": add_to_date(now_datetime(), days=-5), "mediator": world.staff_a1, "result": "Mediation Failed"},
+		)
+		doc.outcome = "Mediation Failed"
+		doc.save()
+	dispute = act(doc, "Escalate to Town", world.staff_a1)
+	agreed_on = add_to_date(now_datetime(), days=-1)
+	deadline = add_days(getdate(), 15)
+	with as_user(world.officer):
+		doc = frappe.get_doc("Dispute", dispute.name)
+		doc.append(
+			"mediation_sessions",
+			{"session_on": agreed_on, "mediator": world.officer, "recorder": world.grid_worker, "result": "Agreement"},
+		)
+		doc.update(
+			{
+				"outcome": "Agreement",
+				"agreement_text": "一、双方以原界桩为准重新确定宅基地边界；\n二、钱某乙拆除越界围墙。",
+				"fulfilment_method": "钱某乙自行拆除越界围墙，镇人民调解委员会现场确认",
+				"fulfilment_deadline": deadline,
+			}
+		)
+		doc.save()
+	concluded = act(doc, "Close Case", world.officer)
+	assert concluded.workflow_state == "Concluded"
+	assert [row.handling_level for row in concluded.mediation_sessions] == ["Village", "Town"]
+
+	pdf = frappe.get_print("Dispute", concluded.name, print_format="人民调解协议书", as_pdf=True)
+	(page,) = pdf_pages(pdf, "人民调解协议书-镇")
+	assert f"{tree.town_a}人民调解委员会（印）" in page
+	assert f"{tree.village_a1}人民调解委员会" not in page
+	assert "人民调解员（签名）：王督办" in page and "记录人（签名）：张网格" in page
+	assert "李调解" not in page  # the village mediator of the failed session signs nothing
+	assert f"{agreed_on.year}年{agreed_on.month}月{agreed_on.day}日" in page
+	assert "钱某乙自行拆除越界围墙，镇人民调解委员会现场确认" in page
+	assert f"履行期限：{deadline.year}年{deadline.month}月{deadline.day}日前履行完毕" in page
+	assert "草稿" not in page and "未生效" not in page  # concluded with an agreement: in force
+
+	committee = frappe.get_doc(
+		{
+			"doctype": "Organisation",
+			"organisation_name": f"{tree.town_a}矛盾纠纷人民调解委员会",
+			"org_type": "Mediation Committee",
+			"jurisdiction": tree.town_a,
+		}
+	).insert(ignore_permissions=True)
+	pdf = frappe.get_print("Dispute", concluded.name, print_format="人民调解协议书", as_pdf=True)
+	assert f"{committee.organisation_name}（印）" in pdf_pages(pdf, "人民调解协议书-镇调委会")[0]
+
+
+def marks_of(doctype, name, print_format, **in_memory):
+	"""The mark printed on each page of `print_format` for the record with `in_memory` changes."""
+	doc = frappe.get_doc(doctype, name)
+	doc.update(in_memory)
+	pdf = frappe.get_print(doctype, name, print_format=print_format, doc=doc, as_pdf=True)
+	pages = pdf_pages(pdf, f"{print_format}-标记")
+	return [("草稿" if "草稿" in page else "") + ("未生效" if "未生效" in page else "") for page in pages]
+
+
+def test_documents_of_cases_not_in_force_are_marked_across_every_page(world, chinese):
+	dispute, petition, assessment = world.dispute.name, world.petition.name, world.assessment.name
+	# a new dispute (first workflow state), over two pages: 草稿 on each
+	doc = frappe.get_doc("Dispute", dispute)
+	lengthen(world, "人民调解协议书", doc, 24)
+	pages = pdf_pages(
+		frappe.get_print("Dispute", dispute, print_format="人民调解协议书", doc=doc, as_pdf=True), "人民调解协议书-草稿"
+	)
+	assert len(pages) >= 2 and all("草稿" in page for page in pages)
+	assert marks_of("Dispute", dispute, "人民调解协议书", workflow_state="Mediation at Town") == ["未生效"]
+	concluded = {"workflow_state": "Concluded", "closed_on": now_datetime(), "outcome": "Agreement"}
+	assert marks_of("Dispute", dispute, "人民调解协议书", **concluded) == [""]
+	assert marks_of("Dispute", dispute, "人民调解协议书", **{**concluded, "outcome": "Mediation Failed"}) == [
+		"未生效"
+	]
+	assert marks_of("Dispute", dispute, "人民调解协议书", **concluded, is_withdrawn=1) == ["未生效"]
+	# the acceptance notice is in force once the petition is accepted
+	assert marks_of("Petition", petition, "信访受理告知书") == [""]
+	assert marks_of("Petition", petition, "信访受理告知书", accepted_on=None, workflow_state="Registered") == ["草稿"]
+	# the risk assessment report once the assessment is approved
+	assert marks_of("Stability Risk Assessment", assessment, "社会稳定风险评估报告") == ["草稿"]
+	assert marks_of(
+		"Stability Risk Assessment", assessment, "社会稳定风险评估报告", workflow_state="Under Review"
+	) == ["未生效"]
+	assert marks_of(
+		"Stability Risk Assessment", assessment, "社会稳定风险评估报告", workflow_state="Approved", is_approved=1
+	) == [""]
+	# documents of records that are not cases are never marked
+	assert marks_of("Household", world.household, "户情卡") == [""]
+	assert marks_of("Supervision", world.supervision.name, "督办单") == [""]
+
+
+def test_the_acceptance_notice_prints_the_code_the_track_page_takes(world, chinese, live_server):
+	"""The notice of a petition filed on the portal prints its tracking code as the portal shows it and
+	sends the petitioner to /petition/track, where that very text finds the petition."""
+	from xinqu_governance.portal.submission import new_tracking_code
+	from xinqu_governance.portal.tracking import format_tracking_code
+
+	from tests.case_factories import clear_portal_rate_limits
+
+	petition = world.petition.name
+	pages = pdf_pages(frappe.get_print("Petition", petition, print_format="信访受理告知书", as_pdf=True), "告知书-无码")
+	assert "/petition/track" not in pages[0]  # a window petition: no code, tracked through the channel
+	assert "通过原信访渠道凭本告知书编号查询办理进度" in pages[0]
+
+	code = new_tracking_code()
+	submission = frappe.get_doc(
+		{
+			"doctype": "Public Submission",
+			"tracking_code": code,
+			"submission_type": "Petition",
+			"reference_doctype": "Petition",
+			"reference_name": petition,
+			"submitted_on": now_datetime(),
+			"jurisdiction": world.tree.village_a1,
+		}
+	).insert(ignore_permissions=True)
+	frappe.db.commit()
+	try:
+		(page,) = pdf_pages(
+			frappe.get_print("Petition", petition, print_format="信访受理告知书", as_pdf=True), "告知书-查询码"
+		)
+		printed = format_tracking_code(code)
+		assert f"查询码{printed}" in page
+		assert f"{frappe.utils.get_url('/petition/track')}，输入查询码{printed}查询办理进度" in page
+		clear_portal_rate_limits()
+		response = requests.get(f"{live_server}/petition/track", params={"code": printed}, timeout=60)
+		assert response.status_code == 200
+		assert 'id="progress-case"' in response.text and petition in response.text
+	finally:
+		frappe.db.delete("Public Submission", {"name": submission.name})
+		frappe.db.commit()
 
 
 @pytest.mark.parametrize("print_format", list(DOCUMENTS))
