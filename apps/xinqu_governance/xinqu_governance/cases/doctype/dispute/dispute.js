@@ -17,13 +17,17 @@ frappe.ui.form.on("Dispute", {
 
 function record_mediation_session(frm) {
 	frappe.model.with_doctype("Mediation Session", () => {
-		const fields = frappe.meta.get_docfields("Mediation Session").map((df) => ({
-			fieldname: df.fieldname,
-			fieldtype: df.fieldtype,
-			label: df.label ? __(df.label) : "",
-			options: df.options,
-			reqd: df.reqd,
-		}));
+		// the session's level and unit are kept by the server (read-only): not asked
+		const fields = frappe.meta
+			.get_docfields("Mediation Session")
+			.filter((df) => !df.read_only)
+			.map((df) => ({
+				fieldname: df.fieldname,
+				fieldtype: df.fieldtype,
+				label: df.label ? __(df.label) : "",
+				options: df.options,
+				reqd: df.reqd,
+			}));
 		const dialog = new frappe.ui.Dialog({
 			title: __("Record Mediation Session"),
 			fields,
