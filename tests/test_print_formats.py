@@ -677,6 +677,45 @@ def test_the_agreement_is_signed_by_the_body_that_concluded_the_mediation(world,
 	assert f"{committee.organisation_name}（印）" in pdf_pages(pdf, "人民调解协议书-镇调委会")[0]
 
 
+def test_agreement_sessions_recorded_before_the_level_was_kept_get_the_disputes_level(world, chinese):
+	"""The patch `mediation_session_levels`: an agreement session without a level takes the dispute's
+	level and unit (the level it was concluded at); a session without an agreement stays unknown, and
+	the agreement prints the committee of that level."""
+	from xinqu_governance.patches.v1_0 import mediation_session_levels
+
+	dispute = make_case(
+		"Dispute",
+		world.tree.village_a1,
+		mediation_sessions=[
+			{"session_on": add_to_date(now_datetime(), days=-3), "mediator": world.staff_a1, "result": "Continued"},
+			{"session_on": add_to_date(now_datetime(), days=-1), "mediator": world.officer, "result": "Agreement"},
+		],
+	)
+	world.printed.append(dispute.name)
+	frappe.db.sql(
+		"update `tabMediation Session` set handling_level = null, handling_unit = null where parent = %s",
+		dispute.name,
+	)
+	frappe.db.set_value(
+		"Dispute", dispute.name, {"handling_level": "Town", "handling_unit": world.unit_town}, update_modified=False
+	)
+	mediation_session_levels.execute()
+	rows = frappe.get_all(
+		"Mediation Session",
+		filters={"parent": dispute.name},
+		fields=["result", "handling_level", "handling_unit"],
+		order_by="idx asc",
+	)
+	assert [(r.result, r.handling_level, r.handling_unit) for r in rows] == [
+		("Continued", None, None),
+		("Agreement", "Town", world.unit_town),
+	]
+	(page,) = pdf_pages(
+		frappe.get_print("Dispute", dispute.name, print_format="人民调解协议书", as_pdf=True), "人民调解协议书-补"
+	)
+	assert f"{world.tree.town_a}人民调解委员会（印）" in page and "人民调解员（签名）：王督办" in page
+
+
 def marks_of(doctype, name, print_format, **in_memory):
 	"""The mark printed on each page of `print_format` for the record with `in_memory` changes."""
 	doc = frappe.get_doc(doctype, name)

@@ -8,15 +8,10 @@ from xinqu_governance.cases.mediating_body import AGREEMENT_RESULTS
 
 
 def execute():
-	session = frappe.qb.DocType("Mediation Session")
-	dispute = frappe.qb.DocType("Dispute")
-	(
-		frappe.qb.update(session)
-		.join(dispute)
-		.on((dispute.name == session.parent) & (session.parenttype == "Dispute"))
-		.set(session.handling_level, dispute.handling_level)
-		.set(session.handling_unit, dispute.handling_unit)
-		.where(session.result.isin(AGREEMENT_RESULTS))
-		.where(session.handling_level.isnull() | (session.handling_level == ""))
-		.run()
+	frappe.db.sql(
+		"""update `tabMediation Session` session
+		join `tabDispute` dispute on dispute.name = session.parent and session.parenttype = 'Dispute'
+		set session.handling_level = dispute.handling_level, session.handling_unit = dispute.handling_unit
+		where session.result in %(results)s and ifnull(session.handling_level, '') = ''""",
+		{"results": AGREEMENT_RESULTS},
 	)
