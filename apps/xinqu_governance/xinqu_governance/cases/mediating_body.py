@@ -29,7 +29,10 @@ def concluding_session(dispute):
 		return None
 	return max(
 		agreed,
-		key=lambda row: (get_datetime(row.session_on) if row.session_on else datetime.datetime.min, row.idx or 0),
+		key=lambda row: (
+			get_datetime(row.session_on) if row.session_on else datetime.datetime.min,
+			row.idx or 0,
+		),
 	)
 
 

@@ -16,12 +16,15 @@ AGREEMENT_OUTCOMES = ("Agreement", "Partial Agreement")
 
 # DocType → what makes its document in force
 IN_FORCE_WHEN = {
-	"Dispute": lambda doc: bool(doc.get("closed_on"))
-	and not cint(doc.get("is_withdrawn"))
-	and doc.get("outcome") in AGREEMENT_OUTCOMES,
+	"Dispute": lambda doc: (
+		bool(doc.get("closed_on"))
+		and not cint(doc.get("is_withdrawn"))
+		and doc.get("outcome") in AGREEMENT_OUTCOMES
+	),
 	"Petition": lambda doc: bool(doc.get("accepted_on")),
-	"Stability Risk Assessment": lambda doc: bool(cint(doc.get("is_approved")))
-	and not cint(doc.get("is_withdrawn")),
+	"Stability Risk Assessment": lambda doc: (
+		bool(cint(doc.get("is_approved"))) and not cint(doc.get("is_withdrawn"))
+	),
 }
 
 
@@ -31,7 +34,7 @@ def is_in_force(doc) -> bool:
 
 
 def draft_mark(doc) -> str:
-	""""" for a document in force, else 草稿 (the case is new or in its workflow's first state) or 未生效."""
+	""" "" for a document in force, else 草稿 (the case is new or in its workflow's first state) or 未生效."""
 	if is_in_force(doc):
 		return ""
 	state = doc.get("workflow_state")
