@@ -236,6 +236,7 @@ def purge_cases(tree, commit: bool = True) -> None:
 		frappe.db.delete("Document Follow", {"ref_doctype": doctype, "ref_docname": ("in", names)})
 		frappe.db.delete("Notification Log", {"document_type": doctype, "document_name": ("in", names)})
 		frappe.db.delete(doctype, {"name": ("in", names)})
+	frappe.db.delete("Public Submission", {"jurisdiction": ("in", nodes)})  # the cases' tracking codes
 	units = frappe.get_all("Handling Unit", filters={"jurisdiction": ("in", nodes)}, pluck="name")
 	if units:
 		frappe.db.delete("Handling Unit Member", {"parent": ("in", units)})

@@ -126,6 +126,15 @@ def chromium():
 		browser.close()
 
 
+def guest_phone(browser):
+	"""A fresh phone-sized page with no cookies (a resident on the portal), Chinese locale; the caller
+	closes `page.context`."""
+	context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
+	page = context.new_page()
+	page.set_default_timeout(20000)
+	return page
+
+
 def desk_as(browser, base_url: str, user: str, password: str, size: dict) -> DeskPage:
 	"""A new tab logged in as `user` (through /api/method/login, whose cookie the tab shares)."""
 	context = browser.new_context(viewport=size, locale="zh-CN", is_mobile=size is PHONE, has_touch=size is PHONE)

@@ -69,7 +69,13 @@ def _runtime_process(*args: str, log_name: str) -> subprocess.Popen:
 def background_worker():
 	"""A background worker drains the test site's queues while the tests run, as on a real
 	bench (otherwise jobs the framework enqueues, e.g. on user creation, pile up until Frappe
-	refuses new ones with QueueOverloaded)."""
+	refuses new ones with QueueOverloaded). Jobs an earlier session left queued (it stopped its
+	worker before the queue was drained) refer to records that session rolled back or purged: they
+	are dropped first, so sessions on the same test site do not add up to QueueOverloaded."""
+	from frappe.utils.background_jobs import get_queues
+
+	for queue in get_queues():
+		queue.empty()
 	proc = _runtime_process("worker", log_name="worker.log")
 	yield proc
 	proc.terminate()
@@ -88,13 +94,18 @@ def live_server():
 	port = _free_port()
 	proc = _runtime_process("serve", "--port", str(port), log_name="live_server.log")
 	url = f"http://127.0.0.1:{port}"
-	for _ in range(120):
+	# the first request imports the app and warms the caches: on a loaded machine it takes a while, so
+	# wait on a deadline and count a slow answer (read timeout) like a refused connection
+	deadline = time.monotonic() + 180
+	up = False
+	while not up and time.monotonic() < deadline and proc.poll() is None:
 		try:
-			if requests.get(f"{url}/api/method/ping", timeout=2).ok:
-				break
-		except requests.ConnectionError:
+			up = requests.get(f"{url}/api/method/ping", timeout=10).ok
+		except requests.RequestException:
+			pass
+		if not up:
 			time.sleep(0.5)
-	else:
+	if not up:
 		proc.kill()
 		raise RuntimeError(f"live server did not start: see {SITE_DIR / 'logs' / 'live_server.log'}")
 	yield url

@@ -310,3 +310,35 @@ def test_record_fulfilment_on_a_concluded_dispute(people, chromium, live_server)
 		"搬家费尚未支付",
 	)
 	assert row.fulfilment_checked_on == frappe.utils.getdate()
+
+
+def test_record_turned_criminal_on_a_concluded_dispute(people, chromium, live_server):
+	"""民转刑 is learned after the dispute is concluded: the button is there on the read-only form."""
+	concluded = make_case("Dispute", people.village_a1).name
+	frappe.db.set_value(
+		"Dispute",
+		concluded,
+		{"workflow_state": "Concluded", "outcome": "Mediation Failed", "closed_on": now_datetime()},
+	)
+	frappe.db.commit()
+	desk = desk_of(chromium, live_server, people.staff_a1)
+	try:
+		desk.open_form("Dispute", concluded)
+		button(desk, "Record Turned Criminal").click()
+		desk.page.wait_for_selector(".modal.show [data-fieldname='criminal_case_reference'] input")
+		desk.page.locator(".modal.show [data-fieldname='criminal_case_reference'] input").fill("公刑立字〔2026〕88号")
+		desk.page.locator(".modal.show .btn-primary").click()
+		desk.page.wait_for_function("() => cur_frm.doc.turned_criminal === 1 && !document.querySelector('.modal.show')")
+		desk.wait_idle()
+		assert desk.page.get_by_role("button", name=zh("Record Turned Criminal"), exact=True).count() == 0
+		assert "公刑立字〔2026〕88号" in desk.page.locator(".form-layout").first.inner_text()
+		assert desk.take_problems() == []
+	finally:
+		desk.page.context.close()
+	fresh()
+	row = frappe.db.get_value(
+		"Dispute", concluded, ["turned_criminal", "turned_criminal_on", "criminal_case_reference", "workflow_state"],
+		as_dict=True,
+	)
+	assert (row.turned_criminal, row.criminal_case_reference, row.workflow_state) == (1, "公刑立字〔2026〕88号", "Concluded")
+	assert str(row.turned_criminal_on) == frappe.utils.today()

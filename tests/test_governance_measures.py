@@ -11,7 +11,8 @@ import pytest
 
 from xinqu_governance.cases.report.governance_measures.governance_measures import execute, get_periods
 
-from tests.case_factories import as_user, case_profile, make_case, new_tree, stage, unique  # noqa: F401
+from tests.case_factories import PASSWORD, as_user, case_profile, make_case, new_tree, purge_cases, stage, unique  # noqa: F401
+from tests.factories import purge_tree
 
 pytestmark = pytest.mark.usefixtures("case_profile")
 
@@ -113,17 +114,30 @@ def cases():
 
 
 def run(jurisdiction, **period):
-	columns, rows, message = execute(frappe._dict(jurisdiction=jurisdiction, **(period or THIS)))
-	assert [c["fieldname"] for c in columns][1:7] == [
+	"""The measures over the whole jurisdiction (the tree's top rows)."""
+	columns, rows, message, chart = execute(frappe._dict(jurisdiction=jurisdiction, **(period or THIS)))
+	assert [c["fieldname"] for c in columns][:7] == [
 		"measure",
+		"group",
 		"this_period",
 		"previous_period",
 		"change",
 		"unit",
 		"direction",
 	]
-	assert message
-	return {r["measure"]: (r["this_period"], r["previous_period"], r["change"], r["direction"]) for r in rows}
+	assert message and chart["data"]["labels"]
+	return {
+		r["measure"]: (r["this_period"], r["previous_period"], r["change"], r["direction"])
+		for r in rows
+		if r["indent"] == 0
+	}
+
+
+def below(jurisdiction, measure, **period):
+	"""The rows under `measure`: {node: (this period, previous period)}."""
+	_columns, rows, _message, _chart = execute(frappe._dict(jurisdiction=jurisdiction, **(period or THIS)))
+	(top,) = [r for r in rows if r["indent"] == 0 and r["measure"] == measure]
+	return {r["jurisdiction"]: r["this_period"] for r in rows if r["parent_row"] == top["row_id"]}
 
 
 def test_periods_are_of_equal_length_back_to_back():
@@ -153,16 +167,14 @@ def test_town_measures(cases):
 	# civil cases reported in March: d1 d3 d4 (1 March 00:00) d8 x1 (31 March 23:59:59) = 5;
 	# 29 Jan .. 28 Feb: d2 p1 = 2 (p2 and d6 earlier, d7 withdrawn, d5 town B)
 	assert rows["Civil Cases"] == (5, 2, 3, "Down")
-	assert rows["Civil Cases Turned Criminal"] == (None, None, None, "Down")
+	assert rows["Civil Cases Turned Criminal"] == (0, 0, 0, "Down")
 	# law-related petitions: pt1 pt2 (pt4 town B, pt5 withdrawn) vs none; skip-level: pt2 vs pt3
 	assert rows["Law-related Petitions"] == (2, 0, 2, "Down")
 	assert rows["Skip-level Petitions"] == (1, 1, 0, "Down")
 	# mass incidents: i1 vs i3 i4 (i2 another kind, i5 town B)
 	assert rows["Mass Incidents"] == (1, 2, -1, "Down")
 
-	_c, data, _m = execute(frappe._dict(jurisdiction=cases.town_a, **THIS))
-	(criminal,) = [r for r in data if r["measure"] == "Civil Cases Turned Criminal"]
-	assert criminal["note"] == "Not recorded"
+	_c, data, _m, _chart = execute(frappe._dict(jurisdiction=cases.town_a, **THIS))
 	(village,) = [r for r in data if r["measure"] == VILLAGE]
 	assert village["note"] == "1 of 5; previous 1 of 2"
 
@@ -207,3 +219,159 @@ def test_jurisdiction_is_required_of_a_user_without_a_node_when_there_are_severa
 	new_tree()
 	with pytest.raises(frappe.ValidationError, match="Choose a jurisdiction"):
 		execute(frappe._dict(THIS))
+
+
+def sessions_dispute(node, sessions, *, closed_on=None, mediation_type="", outcome=""):
+	"""A dispute with mediation sessions [(type, result, session_on)]; closed and typed as given."""
+	doc = make_case(
+		"Dispute",
+		node,
+		parties=[{"party_name": unique("当事人")}],
+		mediation_sessions=[
+			{"mediation_type": mtype, "result": result, "session_on": on} for mtype, result, on in sessions
+		],
+	)
+	values = {"reported_on": "2025-02-01 09:00:00", "mediation_type": mediation_type, "outcome": outcome}
+	if closed_on:
+		values["closed_on"] = closed_on
+	frappe.db.set_value("Dispute", doc.name, values)
+	return doc.name
+
+
+def test_every_mediation_counts_by_its_own_type_and_result():
+	"""A failed people's mediation followed by a successful administrative one counts in both rates."""
+	t = stage(new_tree())
+	pm, am, jm = "People's Mediation", "Administrative Mediation", "Judicial Mediation"
+	# s1: people's failed, then administrative agreed, both in March; closed as administrative
+	sessions_dispute(
+		t.village_a1,
+		[(pm, "Continued", "2025-03-02 10:00:00"), (pm, "Mediation Failed", "2025-03-03 10:00:00"),
+		 (am, "Agreement", "2025-03-10 10:00:00")],
+		closed_on="2025-03-11 10:00:00", mediation_type=am, outcome="Agreement",
+	)
+	# s2: people's agreed in February (previous period), still open; judicial partial in March
+	sessions_dispute(
+		t.village_a2,
+		[(pm, "Agreement", "2025-02-20 10:00:00"), (jm, "Partial Agreement", "2025-03-15 10:00:00")],
+	)
+	# s3: only "Continued" sessions: no mediation has ended; closed in March as people's Agreement, so it
+	# counts once by its own type and outcome
+	sessions_dispute(
+		t.grid_a1, [(pm, "Continued", "2025-03-04 10:00:00")],
+		closed_on="2025-03-20 10:00:00", mediation_type=pm, outcome="Agreement",
+	)
+	rows = run(t.town_a)
+	assert rows[PEOPLE][:3] == (50.0, 100.0, -50.0)  # March: s1 failed, s3 agreed; February: s2 agreed
+	assert rows[ADMIN][:3] == (100.0, None, None)  # s1
+	assert rows[JUDICIAL][:3] == (0.0, None, None)  # s2 partial
+	# per village: A1 holds s1 and s3 (its grid), A2 none in March
+	assert below(t.town_a, PEOPLE) == {t.village_a1: 50.0, t.village_a2: None}
+	assert below(t.town_a, ADMIN) == {t.village_a1: 100.0, t.village_a2: None}
+
+
+def test_turned_criminal_is_recorded_on_a_concluded_dispute_and_counted():
+	from frappe.utils import add_days, today
+
+	from xinqu_governance.cases.turned_criminal import record_turned_criminal
+
+	t = stage(new_tree())
+	name = dispute(t.village_a1, handling_level="Village", outcome="Mediation Failed",
+		reported_on="2025-03-01 09:00:00", closed_on="2025-03-05 10:00:00")
+	before = frappe.get_doc("Dispute", name).as_dict()
+	with as_user(t.staff_a1):
+		for bad in ({"turned_criminal_on": add_days(today(), 1), "criminal_case_reference": "公刑立字〔2025〕12号"},
+					{"turned_criminal_on": "2025-03-20", "criminal_case_reference": " "},
+					{"turned_criminal_on": "2025-02-01", "criminal_case_reference": "公刑立字〔2025〕12号"}):
+			with pytest.raises(frappe.ValidationError):
+				record_turned_criminal(name, **bad)
+	assert frappe.db.get_value("Dispute", name, "turned_criminal") == 0
+	with as_user(t.staff_b1), pytest.raises(frappe.PermissionError):  # another town's village
+		record_turned_criminal(name, "2025-03-20", "公刑立字〔2025〕12号")
+	with as_user(t.staff_a1):
+		record_turned_criminal(name, "2025-03-20", "公刑立字〔2025〕12号")
+	after = frappe.get_doc("Dispute", name)
+	assert (after.turned_criminal, str(after.turned_criminal_on), after.criminal_case_reference) == (
+		1, "2025-03-20", "公刑立字〔2025〕12号")
+	assert after.workflow_state == before.workflow_state and after.outcome == "Mediation Failed"
+	assert frappe.db.exists("Comment", {"reference_name": name, "content": ("like", "%2025年3月20日%")})
+	assert run(t.town_a)["Civil Cases Turned Criminal"] == (1, 0, 1, "Down")
+	assert run(t.town_a, from_date="2025-04-01", to_date="2025-04-30")["Civil Cases Turned Criminal"][:2] == (0, 1)
+
+
+def test_satisfaction_takes_residents_own_ratings_first_and_shows_each_source():
+	t = stage(new_tree())
+	S, B, D = "Satisfied", "Basically Satisfied", "Dissatisfied"
+	march = "2025-03-15 10:00:00"
+	# disputes: parties recorded by staff S, D
+	dispute(t.village_a1, parties=(S, D), handling_level="Village", outcome="Agreement",
+		reported_on="2025-03-01 09:00:00", closed_on=march)
+	# petitions closed in March: own B over staff D (own wins); staff S only; own D only; no rating
+	for own, staff in ((B, D), ("", S), (D, ""), ("", "")):
+		doc = make_case("Petition", t.village_a1, channel="Visit")
+		frappe.db.set_value("Petition", doc.name, {"self_rating": own, "satisfaction": staff, "closed_on": march})
+	# a service request rated by its applicant
+	doc = make_case("Service Request", t.village_a2)
+	frappe.db.set_value("Service Request", doc.name, {"self_rating": S, "closed_on": march})
+	rows = run(t.town_a)
+	# own: B, D (petitions), S (service request) = 2 of 3; staff: S D (parties) + S (petition) = 2 of 3
+	assert rows["Satisfaction Rate (Residents' Own Ratings)"][0] == 66.7
+	assert rows["Satisfaction Rate (Recorded by Staff)"][0] == 66.7
+	assert rows["Satisfaction Rate"][0] == 66.7  # 4 of 6
+	assert below(t.town_a, "Satisfaction Rate") == {t.village_a1: 60.0, t.village_a2: 100.0}
+
+
+def test_rows_below_each_measure_are_the_next_level_and_add_up(cases):
+	assert run(cases.county)["Civil Cases"][0] == 6
+	assert below(cases.county, "Civil Cases") == {cases.town_a: 5, cases.town_b: 1}
+	assert below(cases.town_a, VILLAGE) == {cases.village_a1: 25.0, cases.village_a2: 0.0}
+	# a village with cases at itself and at its grid: the village's own row first, then the grid
+	assert list(below(cases.village_a1, "Civil Cases").items()) == [(cases.village_a1, 3), (cases.grid_a1, 0)]
+	assert below(cases.grid_a1, "Civil Cases") == {}  # a grid has nothing below it
+	_columns, _rows, _message, chart = execute(frappe._dict(jurisdiction=cases.county, **THIS))
+	assert chart["type"] == "bar" and len(chart["data"]["datasets"]) == 2
+	assert len(chart["data"]["labels"]) == len(chart["data"]["datasets"][0]["values"]) == 9
+
+
+def test_excel_export_keeps_the_chinese_headers(cases, live_server, http_login):
+	"""A village officer exports the measures of their village over HTTP (Frappe's report export): the
+	headers and the indicators are in Chinese, the numbers those of the report."""
+	frappe.db.commit()  # the live server reads the cases
+	try:
+		rows = exported_rows(cases, live_server, http_login(cases.staff_a1, PASSWORD))
+	finally:
+		frappe.db.rollback()
+		purge_cases(cases)
+		purge_tree(cases, users=cases.users)
+	assert rows[0][:4] == [zh("Indicator"), zh("Group"), zh("This Period"), zh("Previous Period")]
+	village = next(row for row in rows if row[0] == zh(VILLAGE))
+	assert village[2:4] == [25.0, 100.0]
+
+
+def exported_rows(cases, live_server, session) -> list[list]:
+	import io
+	import re
+
+	from openpyxl import load_workbook
+
+	token = re.search(
+		r'name="csrf_token" value="([^"]*)"', session.get(f"{live_server}/petition", timeout=30).text
+	).group(1)
+	response = session.post(
+		f"{live_server}/api/method/frappe.desk.query_report.export_query",
+		data={
+			"report_name": "Governance Measures",
+			"file_format_type": "Excel",
+			"filters": frappe.as_json({"jurisdiction": cases.village_a1, **THIS}),
+			"visible_idx": "[]",
+			"include_indentation": 0,
+		},
+		headers={"X-Frappe-CSRF-Token": token},
+		timeout=60,
+	)
+	assert response.status_code == 200, response.text[:500]
+	sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+	return [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+
+def zh(text: str) -> str:
+	return frappe._(text, lang="zh")

@@ -232,7 +232,9 @@ def test_progress_shows_status_unit_dates_and_reply_only(tree):
 		"closed_on",
 		"reply",
 		"replied_on",
+		"feedback",
 	}
+	assert progress["feedback"]["can_rate"] is False  # no reply yet
 	assert "张三" not in str(progress) and "13912345678" not in str(progress)
 
 	frappe.db.set_value("Petition", result["case_number"], "reply", "路灯已于本周修复")

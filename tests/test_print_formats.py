@@ -758,45 +758,25 @@ def test_documents_of_cases_not_in_force_are_marked_across_every_page(world, chi
 
 
 def test_the_acceptance_notice_prints_the_code_the_track_page_takes(world, chinese, live_server):
-	"""The notice of a petition filed on the portal prints its tracking code as the portal shows it and
-	sends the petitioner to /petition/track, where that very text finds the petition."""
-	from xinqu_governance.portal.submission import new_tracking_code
-	from xinqu_governance.portal.tracking import format_tracking_code
+	"""The notice prints the petition's tracking code as the portal shows it (a window petition has one
+	too, `portal/case_tracking.py`) and sends the petitioner to the site's /petition/track, where that
+	very text finds the petition."""
+	from xinqu_governance.portal.case_tracking import tracking_code_of
 
 	from tests.case_factories import clear_portal_rate_limits
 
 	petition = world.petition.name
-	pages = pdf_pages(frappe.get_print("Petition", petition, print_format="信访受理告知书", as_pdf=True), "告知书-无码")
-	assert "/petition/track" not in pages[0]  # a window petition: no code, tracked through the channel
-	assert "通过原信访渠道凭本告知书编号查询办理进度" in pages[0]
-
-	code = new_tracking_code()
-	submission = frappe.get_doc(
-		{
-			"doctype": "Public Submission",
-			"tracking_code": code,
-			"submission_type": "Petition",
-			"reference_doctype": "Petition",
-			"reference_name": petition,
-			"submitted_on": now_datetime(),
-			"jurisdiction": world.tree.village_a1,
-		}
-	).insert(ignore_permissions=True)
-	frappe.db.commit()
-	try:
-		(page,) = pdf_pages(
-			frappe.get_print("Petition", petition, print_format="信访受理告知书", as_pdf=True), "告知书-查询码"
-		)
-		printed = format_tracking_code(code)
-		assert f"查询码{printed}" in page
-		assert f"{frappe.utils.get_url('/petition/track')}，输入查询码{printed}查询办理进度" in page
-		clear_portal_rate_limits()
-		response = requests.get(f"{live_server}/petition/track", params={"code": printed}, timeout=60)
-		assert response.status_code == 200
-		assert 'id="progress-case"' in response.text and petition in response.text
-	finally:
-		frappe.db.delete("Public Submission", {"name": submission.name})
-		frappe.db.commit()
+	printed = tracking_code_of("Petition", petition)
+	assert re.fullmatch(r"[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}", printed)
+	(page,) = pdf_pages(
+		frappe.get_print("Petition", petition, print_format="信访受理告知书", as_pdf=True), "告知书-查询码"
+	)
+	assert f"查询码{printed}" in page
+	assert f"{frappe.utils.get_url('/petition/track')}（“查询进度”），输入查询码{printed}，查询办理进度" in page
+	clear_portal_rate_limits()
+	response = requests.get(f"{live_server}/petition/track", params={"code": printed}, timeout=60)
+	assert response.status_code == 200
+	assert 'id="progress-case"' in response.text and petition in response.text
 
 
 @pytest.mark.parametrize("print_format", list(DOCUMENTS))

@@ -149,7 +149,7 @@ def test_the_case_reports_open_on_the_users_own_node():
 		assert bootinfo.xinqu_jurisdiction == tree.town_a
 		_columns, rows = overdue_queue.execute({})
 		assert [row.case for row in rows] == [here.name]
-		_columns, measures, _message = governance_measures.execute({})
+		_columns, measures, _message, _chart = governance_measures.execute({})
 		assert measures
 	finally:
 		frappe.set_user("Administrator")

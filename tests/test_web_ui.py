@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from xinqu_governance.portal.tracking import generate_tracking_code, normalize_tracking_code
 
 from tests.case_factories import case_profile, clear_portal_rate_limits, make_unit, purge_cases, unique
+from tests.desk import guest_phone
 from tests.factories import (
 	PASSWORD,
 	citizen_ids,
@@ -26,7 +27,6 @@ from tests.factories import (
 
 pytestmark = pytest.mark.usefixtures("case_profile")
 
-PHONE = {"width": 390, "height": 844}
 # a 1x1 PNG, the photo a grid worker attaches
 PNG = base64.b64decode(
 	"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
@@ -87,11 +87,9 @@ def browser(chromium):  # noqa: F811
 @pytest.fixture
 def phone(browser):
 	"""A fresh phone-sized page (Chinese locale, no cookies)."""
-	context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
-	page = context.new_page()
-	page.set_default_timeout(20000)
+	page = guest_phone(browser)
 	yield page
-	context.close()
+	page.context.close()
 
 
 def fill_petition(page, tree, **values):

@@ -77,6 +77,9 @@ scheduler_events = {
 from xinqu_governance.cases.case_types import CASE_DOCTYPES as _CASE_DOCTYPES  # noqa: E402
 from xinqu_governance.governance.link_access import APP_DOCTYPES as _APP_DOCTYPES  # noqa: E402
 
+from xinqu_governance.portal.case_tracking import TRACKED_DOCTYPES as _TRACKED_DOCTYPES  # noqa: E402
+
+_GIVE_TRACKING_CODE = "xinqu_governance.portal.case_tracking.give_tracking_code"
 _LINK_ACCESS_ON_VALIDATE = "xinqu_governance.governance.link_access.validate_link_access"
 _CASE_RULES_ON_VALIDATE = [
 	"xinqu_governance.cases.routing.route_case",
@@ -95,6 +98,8 @@ doc_events = {
 		doctype: {
 			"validate": [_LINK_ACCESS_ON_VALIDATE, *_CASE_RULES_ON_VALIDATE],
 			"on_update": list(_CASE_RULES_ON_UPDATE),
+			# a petition or service request gets the tracking code the resident follows it with
+			**({"after_insert": _GIVE_TRACKING_CODE} if doctype in _TRACKED_DOCTYPES else {}),
 		}
 		for doctype in _CASE_DOCTYPES
 	},

@@ -3,22 +3,25 @@ portal (/petition) and follow it with a tracking code (/petition/track).
 
 `submit` is the one guest endpoint. It validates everything first and writes nothing on bad input;
 then it creates the Petition (a complaint is a Petition too, channel Internet) or the Service Request
-with ignore_permissions, and a `Public Submission` holding the tracking code. Guests get no other
+with ignore_permissions; its `Public Submission` holding the tracking code is made on insert, as for a
+case registered at a window (portal/case_tracking.py). Guests get no other
 access: no REST on Petition or Service Request, and the tracking page shows only the few fields
 `case_progress` returns.
 """
 
 import frappe
 from frappe import _
-from frappe.utils import cint, now_datetime
+from frappe.utils import cint
 
 from xinqu_governance.portal.client_address import count_request
-from xinqu_governance.portal.tracking import (
-	format_tracking_code,
-	generate_tracking_code,
-	is_tracking_code,
-	normalize_tracking_code,
+from xinqu_governance.portal.case_tracking import (
+	TRACKED_DOCTYPES,
+	case_of_tracking_code,
+	online_channel,
+	tracking_code_of,
 )
+from xinqu_governance.portal.resident_feedback import feedback_options
+from xinqu_governance.portal.tracking import format_tracking_code, is_tracking_code, normalize_tracking_code
 from xinqu_governance.registry import citizen_id
 from xinqu_governance.registry.utils import LEVEL_VILLAGE, is_valid_phone, normalize_phone
 from xinqu_governance.governance.site_language import site_language
@@ -29,7 +32,6 @@ CASE_DOCTYPE_OF = {
 	"Complaint": "Petition",
 	"Service Request": "Service Request",
 }
-ONLINE_CHANNEL_OPTIONS = ("Internet", "Online")
 MAX_NAME_LENGTH = 40
 MIN_CONTENT_LENGTH = 5
 MAX_CONTENT_LENGTH = 2000
@@ -203,20 +205,9 @@ def file_submission(values: dict) -> dict:
 			frappe.local.response["field_errors"] = errors
 		frappe.throw("\n".join(errors.values()), PublicSubmissionError, title=_("Please check the form"))
 
-	case = make_case(clean)
-	record = frappe.get_doc(
-		{
-			"doctype": "Public Submission",
-			"tracking_code": new_tracking_code(),
-			"submission_type": clean.submission_type,
-			"reference_doctype": case.doctype,
-			"reference_name": case.name,
-			"submitted_on": case.reported_on or now_datetime(),
-			"jurisdiction": case.jurisdiction,
-		}
-	).insert(ignore_permissions=True)
+	case = make_case(clean)  # its tracking code is made on insert (portal/case_tracking.py)
 	return {
-		"tracking_code": format_tracking_code(record.tracking_code),
+		"tracking_code": tracking_code_of(case.doctype, case.name),
 		"case_number": case.name,
 		"submission_type": clean.submission_type,
 	}
@@ -253,15 +244,8 @@ def make_case(clean: frappe._dict):
 				"category": clean.category,
 			}
 		)
+	doc.flags.xq_submission_type = clean.submission_type
 	return doc.insert(ignore_permissions=True)
-
-
-def online_channel() -> str:
-	"""The Petition channel of what comes in over the internet (the option is named Internet; Online in
-	early versions of the DocType)."""
-	field = frappe.get_meta("Petition").get_field("channel")
-	options = (field.options or "").split("\n") if field else []
-	return next((option for option in ONLINE_CHANNEL_OPTIONS if option in options), ONLINE_CHANNEL_OPTIONS[0])
 
 
 def subject_of(clean: frappe._dict) -> str:
@@ -272,13 +256,6 @@ def subject_of(clean: frappe._dict) -> str:
 	if clean.submission_type == "Complaint":
 		return _("Complaint: {0}", lang=site_language()).format(head)
 	return head
-
-
-def new_tracking_code() -> str:
-	while True:
-		code = generate_tracking_code()
-		if not frappe.db.exists("Public Submission", {"tracking_code": code}):
-			return code
 
 
 # ---------------------------------------------------------------------------------------------
@@ -300,20 +277,15 @@ def case_progress(code: str | None) -> dict | None:
 	code = normalize_tracking_code(code)
 	if not is_tracking_code(code):
 		return None
-	submission = frappe.db.get_value(
-		"Public Submission",
-		{"tracking_code": code},
-		["submission_type", "reference_doctype", "reference_name", "submitted_on"],
-		as_dict=True,
-	)
-	if not submission or submission.reference_doctype not in ("Petition", "Service Request"):
+	submission = case_of_tracking_code(code)
+	if not submission or submission.reference_doctype not in TRACKED_DOCTYPES:
 		return None
 	if submission.reference_doctype == "Petition":
 		# due: the reply once accepted, the decision on acceptance before (both from the SLA Rules)
 		fields = ["workflow_state", "handling_unit", "closed_on", "reply", "replied_on"]
-		fields += ["reply_due", "acceptance_due"]
+		fields += ["reply_due", "acceptance_due", "self_rating", "review_petition"]
 	else:
-		fields = ["workflow_state", "handling_unit", "closed_on", "result", "due_date"]
+		fields = ["workflow_state", "handling_unit", "closed_on", "result", "due_date", "self_rating", "is_done"]
 	case = frappe.db.get_value(submission.reference_doctype, submission.reference_name, fields, as_dict=True)
 	if not case:
 		return None
@@ -331,4 +303,6 @@ def case_progress(code: str | None) -> dict | None:
 		"closed_on": case.closed_on,
 		"reply": reply.strip(),
 		"replied_on": case.get("replied_on"),
+		# what the resident may still do: rate, ask for a review (portal/resident_feedback.py)
+		"feedback": feedback_options(submission.reference_doctype, case),
 	}

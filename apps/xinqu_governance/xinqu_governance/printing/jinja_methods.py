@@ -18,7 +18,7 @@ from frappe import _
 from frappe.utils import cint, formatdate, get_datetime, get_url, getdate
 
 from xinqu_governance.cases.mediating_body import ancestor_of_level, committee_of, mediating_body
-from xinqu_governance.portal.tracking import format_tracking_code, is_tracking_code, normalize_tracking_code
+from xinqu_governance.portal.case_tracking import tracking_code_of
 from xinqu_governance.printing.in_force import draft_mark
 
 GRID, VILLAGE, TOWN = "Grid", "Village", "Town"
@@ -45,6 +45,12 @@ def xq_datetime(value) -> str:
 		return ""
 	moment = get_datetime(value)
 	return f"{formatdate(moment.date())} {moment:%H:%M}"
+
+
+def xq_tracking_code(doc) -> str:
+	"""The tracking code of a petition or service request as the resident enters it at /petition/track
+	(7KQ2-MX9D-R4TW); "" for any other document."""
+	return tracking_code_of(doc.doctype, doc.name) if doc and doc.get("name") else ""
 
 
 def xq_user_name(user: str | None) -> str:
@@ -274,20 +280,6 @@ def xq_mediating_body(dispute) -> frappe._dict:
 def xq_draft_mark(doc) -> str:
 	"""草稿 / 未生效 while the document's case is not where the document attests, else "" (`printing.in_force`)."""
 	return draft_mark(doc)
-
-
-def xq_tracking_code(petition) -> str:
-	"""The code a petitioner enters at /petition/track, as the portal prints it (7KQ2-MX9D-R4TW): the
-	tracking code of the portal submission the petition came from, else its acknowledgement number when
-	that is a tracking code; "" otherwise."""
-	code = frappe.db.get_value(
-		"Public Submission",
-		{"reference_doctype": "Petition", "reference_name": petition.name},
-		"tracking_code",
-	) if petition.get("name") else None
-	if not code:
-		code = normalize_tracking_code(petition.get("acknowledgement_no"))
-	return format_tracking_code(code) if is_tracking_code(code) else ""
 
 
 def xq_site_url(path: str = "") -> str:

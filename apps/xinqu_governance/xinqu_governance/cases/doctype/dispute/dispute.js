@@ -2,12 +2,17 @@
 // For license information, please see license.txt
 
 // "Record Mediation Session": a row of the Mediation Session table, filled in a dialog and saved.
+// "Record Turned Criminal" (民转刑): also on a concluded dispute; the server checks the right at the
+// dispute's node (cases/turned_criminal.py).
 frappe.ui.form.on("Dispute", {
 	refresh(frm) {
 		// 履行情况: after conclusion the form is read-only; the follow-up fields are recorded here
 		const agreed = ["Agreement", "Partial Agreement"].includes(frm.doc.outcome);
 		if (!frm.is_new() && frm.doc.closed_on && !frm.doc.is_withdrawn && agreed) {
 			frm.add_custom_button(__("Record Fulfilment"), () => record_fulfilment(frm));
+		}
+		if (!frm.is_new() && !frm.doc.turned_criminal && frm.has_perm("write")) {
+			frm.add_custom_button(__("Record Turned Criminal"), () => record_turned_criminal(frm));
 		}
 		if (frm.is_new() || frm.doc.closed_on || !frm.has_perm("write")) return;
 		if (frappe.workflow.is_read_only(frm.doctype, frm.docname)) return;
@@ -76,4 +81,33 @@ function record_fulfilment(frm) {
 		},
 	});
 	dialog.show();
+}
+
+function record_turned_criminal(frm) {
+	frappe.prompt(
+		[
+			{
+				fieldname: "turned_criminal_on",
+				fieldtype: "Date",
+				label: __("Turned Criminal On"),
+				reqd: 1,
+				default: frappe.datetime.get_today(),
+			},
+			{
+				fieldname: "criminal_case_reference",
+				fieldtype: "Data",
+				label: __("Criminal Case Reference"),
+				reqd: 1,
+			},
+		],
+		(values) =>
+			frappe
+				.xcall("xinqu_governance.cases.turned_criminal.record_turned_criminal", {
+					dispute: frm.doc.name,
+					...values,
+				})
+				.then(() => frm.reload_doc()),
+		__("Record Turned Criminal"),
+		__("Save")
+	);
 }

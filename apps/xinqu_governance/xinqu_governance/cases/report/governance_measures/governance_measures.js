@@ -27,6 +27,11 @@ frappe.query_reports["Governance Measures"] = {
 			reqd: 1,
 		},
 	],
+	// each measure over the whole jurisdiction, the nodes of the next level folded under it
+	tree: true,
+	name_field: "row_id",
+	parent_field: "parent_row",
+	initial_depth: 0,
 	formatter(value, row, column, data, default_formatter) {
 		value = default_formatter(value, row, column, data);
 		if (column.fieldname === "change" && data && data.change) {

@@ -2,7 +2,8 @@
 # For license information, please see license.txt
 
 """Governance Measures: 三不出、四提高、五下降 for a jurisdiction (and everything below it), this period
-against the previous period of the same length just before it.
+against the previous period of the same length just before it, with a row per node of the level just
+below it (the villages of a town, the towns of a county, …) under each measure, and a chart.
 
 Definitions (also shown above the report):
 - a dispute is *concluded* in a period when its `closed_on` falls in it; withdrawn cases never count;
@@ -10,72 +11,184 @@ Definitions (also shown above the report):
   and Referred to Court are not); its level is `handling_level`, the level handling it when closed;
 - 三不出: resolved at Village level / at Town level or below / at District level or below, each as a
   share of all disputes concluded in the period;
-- 四提高: per `mediation_type`, concluded with outcome Agreement / concluded of that type; satisfaction:
-  parties (Dispute Party) of the concluded disputes who are Satisfied or Basically Satisfied / parties
-  with an answer;
-- 五下降: cases reported (`reported_on`) in the period: disputes (civil cases), petitions whose Case
-  Category is law-related, skip-level petitions (`is_skip_level`), Emergency Incidents of kind
-  "Group or Mass Incident". Civil-to-criminal cases are not recorded: Dispute has no such field or
-  outcome, so that row stays empty.
+- 四提高, mediation success (成功率): every mediation counts by its own type and result, so a failed
+  people's mediation followed by a successful administrative one counts in both rates. A mediation is
+  a Mediation Session of the dispute with a result (Agreement, Partial Agreement, Mediation Failed;
+  "Continued" sessions are steps of a mediation still going on), dated by `session_on`; it succeeded
+  when its result is Agreement. A concluded dispute with no session that has a result counts once, by
+  its own mediation type and outcome (cases recorded without sessions);
+- 四提高, satisfaction: the residents' own ratings (`self_rating` of petitions and service requests,
+  given on /petition/track) where they exist, else the ratings staff recorded (the parties of the
+  concluded disputes, a petition's `satisfaction`); Satisfied or Basically Satisfied / answered, shown
+  together and each source apart;
+- 五下降: cases reported (`reported_on`) in the period: disputes (civil cases), disputes that turned
+  criminal (民转刑, by `turned_criminal_on`), petitions whose Case Category is law-related, skip-level
+  petitions (`is_skip_level`), Emergency Incidents of kind "Group or Mass Incident".
 
 Rates are percentages (one decimal); change is this period minus the previous one (percentage points
-for rates). All counting is one aggregate query per case type over the jurisdiction's lft/rgt range.
+for rates). Counting is one aggregate query per source, over the case's jurisdiction node joined on the
+tree's lft/rgt range, grouped by the child node of the chosen one that holds it; totals are the sums.
 """
+
+from typing import NamedTuple
 
 import frappe
 from frappe import _
 from frappe.query_builder import Case
-from frappe.query_builder.functions import Count, Sum
+from frappe.query_builder.functions import Sum
 from frappe.utils import add_days, date_diff, get_first_day, getdate, today
+from pypika.terms import ExistsCriterion
 
 from xinqu_governance.governance.access import cases_report_node
 
 UP = "Up"
 DOWN = "Down"
 RESOLVED = "Agreement"
+# results of a Mediation Session that end a mediation ("Continued" does not)
+FINAL_RESULTS = ("Agreement", "Partial Agreement", "Mediation Failed")
 SATISFIED = ("Satisfied", "Basically Satisfied")
 MASS_INCIDENT = "Group or Mass Incident"
 MEDIATION_TYPES = (
-	("people", "People's Mediation", "Success Rate of People's Mediation"),
-	("admin", "Administrative Mediation", "Success Rate of Administrative Mediation"),
-	("judicial", "Judicial Mediation", "Success Rate of Judicial Mediation"),
+	("people", "People's Mediation"),
+	("admin", "Administrative Mediation"),
+	("judicial", "Judicial Mediation"),
 )
 LEVELS = (
-	("village", ("Village",), "Resolved at Village Level (Minor Matters Stay in the Village)"),
-	("town", ("Village", "Town"), "Resolved at Town Level or Below (Major Matters Stay in the Town)"),
-	(
-		"district",
-		("Village", "Town", "District"),
-		"Resolved at District Level or Below (Hard Matters Stay in the District)",
+	("village", ("Village",)),
+	("town", ("Village", "Town")),
+	("district", ("Village", "Town", "District")),
+)
+
+
+class Measure(NamedTuple):
+	group: str
+	label: str
+	short: str  # the chart's label
+	direction: str
+	numerator: str  # a figure key, or for a count the figure itself
+	denominator: str | None = None  # None: a count of cases
+
+
+# The report's rows, in order: each measure of §6 of the Guiding Opinions and the figures it is made of.
+MEASURES = (
+	Measure(
+		"Three Nots",
+		"Resolved at Village Level (Minor Matters Stay in the Village)",
+		"Minor Matters Stay in the Village",
+		UP,
+		"village",
+		"concluded",
 	),
+	Measure(
+		"Three Nots",
+		"Resolved at Town Level or Below (Major Matters Stay in the Town)",
+		"Major Matters Stay in the Town",
+		UP,
+		"town",
+		"concluded",
+	),
+	Measure(
+		"Three Nots",
+		"Resolved at District Level or Below (Hard Matters Stay in the District)",
+		"Hard Matters Stay in the District",
+		UP,
+		"district",
+		"concluded",
+	),
+	Measure(
+		"Four Increases",
+		"Success Rate of People's Mediation",
+		"People's Mediation",
+		UP,
+		"people_agreed",
+		"people_mediated",
+	),
+	Measure(
+		"Four Increases",
+		"Success Rate of Administrative Mediation",
+		"Administrative Mediation",
+		UP,
+		"admin_agreed",
+		"admin_mediated",
+	),
+	Measure(
+		"Four Increases",
+		"Success Rate of Judicial Mediation",
+		"Judicial Mediation",
+		UP,
+		"judicial_agreed",
+		"judicial_mediated",
+	),
+	Measure("Four Increases", "Satisfaction Rate", "Satisfaction", UP, "satisfied", "answered"),
+	Measure(
+		"Four Increases",
+		"Satisfaction Rate (Residents' Own Ratings)",
+		"Own Ratings",
+		UP,
+		"own_satisfied",
+		"own_answered",
+	),
+	Measure(
+		"Four Increases",
+		"Satisfaction Rate (Recorded by Staff)",
+		"Recorded by Staff",
+		UP,
+		"staff_satisfied",
+		"staff_answered",
+	),
+	Measure("Five Decreases", "Civil Cases", "Civil Cases", DOWN, "civil"),
+	Measure("Five Decreases", "Civil Cases Turned Criminal", "Turned Criminal", DOWN, "criminal"),
+	Measure("Five Decreases", "Law-related Petitions", "Law-related Petitions", DOWN, "law_related"),
+	Measure("Five Decreases", "Skip-level Petitions", "Skip-level Petitions", DOWN, "skip_level"),
+	Measure("Five Decreases", "Mass Incidents", "Mass Incidents", DOWN, "mass"),
 )
 DEFINITIONS = (
 	"Concluded: closed in the period, not withdrawn. Resolved: concluded with outcome Agreement, at the "
-	"handling level it was closed at. Mediation success: concluded with outcome Agreement / concluded of "
-	"that mediation type. Satisfaction: parties Satisfied or Basically Satisfied / parties who answered. "
-	"Counts: cases reported in the period, withdrawn ones excluded. The previous period is as long as "
-	"this one and ends the day before it starts."
+	"handling level it was closed at. Mediation success: every mediation session with a result in the "
+	"period, by its own type, that ended in Agreement (a concluded dispute without such a session counts "
+	"once by its mediation type and outcome). Satisfaction: Satisfied or Basically Satisfied / answered, "
+	"from the residents' own ratings where given, otherwise from the ratings staff recorded. Counts: cases "
+	"reported in the period, withdrawn ones excluded; turned criminal by the date it turned. The previous "
+	"period is as long as this one and ends the day before it starts. Below each measure: the nodes of "
+	"the next level."
 )
+
+
+class Scope(NamedTuple):
+	node: str
+	lft: int
+	rgt: int
 
 
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	node = cases_report_node(filters)
 	this, previous = get_periods(filters)
-	bounds = frappe.db.get_value("Jurisdiction", node, ["lft", "rgt"])
-	return get_columns(), get_data(bounds, this, previous), _(DEFINITIONS)
+	lft, rgt = frappe.db.get_value("Jurisdiction", node, ["lft", "rgt"])
+	scope = Scope(node, lft, rgt)
+	figures = gather_figures(scope, {"this": this, "prev": previous})
+	rows = get_data(scope, figures)
+	return get_columns(), rows, _(DEFINITIONS), get_chart(rows)
 
 
 def get_columns() -> list[dict]:
 	return [
-		{"fieldname": "group", "label": _("Group"), "fieldtype": "Data", "width": 110},
-		{"fieldname": "measure", "label": _("Indicator"), "fieldtype": "Data", "width": 360},
-		{"fieldname": "this_period", "label": _("This Period"), "fieldtype": "Float", "width": 110},
-		{"fieldname": "previous_period", "label": _("Previous Period"), "fieldtype": "Float", "width": 110},
+		# first: the tree's toggle and indent sit in it (a measure, the nodes below it under it)
+		{"fieldname": "measure", "label": _("Indicator"), "fieldtype": "Data", "width": 330},
+		{"fieldname": "group", "label": _("Group"), "fieldtype": "Data", "width": 100},
+		{"fieldname": "this_period", "label": _("This Period"), "fieldtype": "Float", "width": 100},
+		{"fieldname": "previous_period", "label": _("Previous Period"), "fieldtype": "Float", "width": 100},
 		{"fieldname": "change", "label": _("Change"), "fieldtype": "Float", "width": 90},
-		{"fieldname": "unit", "label": _("Unit"), "fieldtype": "Data", "width": 70},
-		{"fieldname": "direction", "label": _("Target Direction"), "fieldtype": "Data", "width": 100},
-		{"fieldname": "note", "label": _("Note"), "fieldtype": "Data", "width": 220},
+		{"fieldname": "unit", "label": _("Unit"), "fieldtype": "Data", "width": 60},
+		{"fieldname": "direction", "label": _("Target Direction"), "fieldtype": "Data", "width": 90},
+		{
+			"fieldname": "jurisdiction",
+			"label": _("Jurisdiction"),
+			"fieldtype": "Link",
+			"options": "Jurisdiction",
+			"width": 140,
+		},
+		{"fieldname": "note", "label": _("Note"), "fieldtype": "Data", "width": 200},
 	]
 
 
@@ -90,8 +203,13 @@ def get_periods(filters) -> tuple[tuple, tuple]:
 	return (from_date, to_date), (getdate(add_days(previous_to, 1 - days)), getdate(previous_to))
 
 
+# ---------------------------------------------------------------------------------------------
+# Figures: {bucket: {"this_concluded": n, ...}}; a bucket is a child node of the chosen one, or the
+# chosen node itself for cases recorded directly at it.
+
+
 def in_period(field, period):
-	"""`field` (a Datetime) on one of the period's days."""
+	"""`field` (a Date or Datetime) on one of the period's days."""
 	return (field >= f"{period[0]} 00:00:00") & (field < f"{add_days(period[1], 1)} 00:00:00")
 
 
@@ -99,52 +217,99 @@ def count_if(condition, alias: str):
 	return Sum(Case().when(condition, 1).else_(0)).as_(alias)
 
 
-def in_subtree(table, bounds):
-	J = frappe.qb.DocType("Jurisdiction")
-	return table.jurisdiction.isin(
-		frappe.qb.from_(J).select(J.name).where((J.lft >= bounds[0]) & (J.rgt <= bounds[1]))
+def by_child_node(query, case_table, scope: Scope, columns: list):
+	"""`query` (over `case_table` or joined to it) restricted to the scope's subtree and grouped by the
+	child node of the scope holding each case (NULL: the scope's node itself)."""
+	case_node = frappe.qb.DocType("Jurisdiction").as_("case_node")
+	child = frappe.qb.DocType("Jurisdiction").as_("child_node")
+	return (
+		query.join(case_node)
+		.on(case_node.name == case_table.jurisdiction)
+		.left_join(child)
+		.on((child.parent_jurisdiction == scope.node) & (child.lft <= case_node.lft) & (child.rgt >= case_node.rgt))
+		.where((case_node.lft >= scope.lft) & (case_node.rgt <= scope.rgt) & (case_table.is_withdrawn == 0))
+		.groupby(child.name)
+		.select(child.name.as_("bucket"), *columns)
 	)
 
 
-def dispute_figures(bounds, periods: dict) -> dict:
+def dispute_figures(scope: Scope, periods: dict) -> list[dict]:
 	D = frappe.qb.DocType("Dispute")
+	S = frappe.qb.DocType("Mediation Session")
+	no_final_session = ExistsCriterion(
+		frappe.qb.from_(S)
+		.select(S.name)
+		.where((S.parent == D.name) & (S.parenttype == "Dispute") & S.result.isin(FINAL_RESULTS))
+	).negate()
 	columns = []
 	for key, period in periods.items():
 		concluded = in_period(D.closed_on, period)
 		resolved = concluded & (D.outcome == RESOLVED)
 		columns.append(count_if(concluded, f"{key}_concluded"))
-		for level, levels, _label in LEVELS:
+		for level, levels in LEVELS:
 			columns.append(count_if(resolved & D.handling_level.isin(levels), f"{key}_{level}"))
-		for mtype, value, _label in MEDIATION_TYPES:
-			columns.append(count_if(concluded & (D.mediation_type == value), f"{key}_{mtype}_concluded"))
-			columns.append(count_if(resolved & (D.mediation_type == value), f"{key}_{mtype}_agreed"))
+		for mtype, value in MEDIATION_TYPES:
+			unrecorded = concluded & (D.mediation_type == value) & no_final_session
+			columns.append(count_if(unrecorded, f"{key}_{mtype}_mediated"))
+			columns.append(count_if(unrecorded & (D.outcome == RESOLVED), f"{key}_{mtype}_agreed"))
 		columns.append(count_if(in_period(D.reported_on, period), f"{key}_civil"))
-	row = (
-		frappe.qb.from_(D)
-		.select(*columns)
-		.where((D.is_withdrawn == 0) & in_subtree(D, bounds))
-		.run(as_dict=True)[0]
-	)
+		turned = (D.turned_criminal == 1) & in_period(D.turned_criminal_on, period)
+		columns.append(count_if(turned, f"{key}_criminal"))
+	return by_child_node(frappe.qb.from_(D), D, scope, columns).run(as_dict=True)
 
+
+def mediation_session_figures(scope: Scope, periods: dict) -> list[dict]:
+	D = frappe.qb.DocType("Dispute")
+	S = frappe.qb.DocType("Mediation Session")
+	columns = []
+	for key, period in periods.items():
+		ended = in_period(S.session_on, period) & S.result.isin(FINAL_RESULTS)
+		for mtype, value in MEDIATION_TYPES:
+			of_type = ended & (S.mediation_type == value)
+			columns.append(count_if(of_type, f"{key}_{mtype}_mediated"))
+			columns.append(count_if(of_type & (S.result == RESOLVED), f"{key}_{mtype}_agreed"))
+	query = (
+		frappe.qb.from_(S)
+		.join(D)
+		.on((S.parent == D.name) & (S.parenttype == "Dispute") & (S.parentfield == "mediation_sessions"))
+	)
+	return by_child_node(query, D, scope, columns).run(as_dict=True)
+
+
+def party_rating_figures(scope: Scope, periods: dict) -> list[dict]:
+	"""Staff-recorded satisfaction of the parties of the disputes concluded in the period."""
+	D = frappe.qb.DocType("Dispute")
 	P = frappe.qb.DocType("Dispute Party")
 	columns = []
 	for key, period in periods.items():
 		concluded = in_period(D.closed_on, period)
-		answered = concluded & P.satisfaction.isnotnull() & (P.satisfaction != "")
-		columns.append(count_if(answered, f"{key}_answered"))
-		columns.append(count_if(concluded & P.satisfaction.isin(SATISFIED), f"{key}_satisfied"))
-	row.update(
+		columns.append(count_if(concluded & P.satisfaction.isin((*SATISFIED, "Dissatisfied")), f"{key}_staff_answered"))
+		columns.append(count_if(concluded & P.satisfaction.isin(SATISFIED), f"{key}_staff_satisfied"))
+	query = (
 		frappe.qb.from_(P)
 		.join(D)
 		.on((P.parent == D.name) & (P.parenttype == "Dispute") & (P.parentfield == "parties"))
-		.select(*columns)
-		.where((D.is_withdrawn == 0) & in_subtree(D, bounds))
-		.run(as_dict=True)[0]
 	)
-	return row
+	return by_child_node(query, D, scope, columns).run(as_dict=True)
 
 
-def petition_figures(bounds, periods: dict) -> dict:
+def rating_columns(table, key: str, period, staff_field: str | None) -> list:
+	"""The resident's own rating where given, else (`staff_field`) the one staff recorded."""
+	closed = in_period(table.closed_on, period)
+	own = table.self_rating.isin((*SATISFIED, "Dissatisfied"))
+	columns = [
+		count_if(closed & own, f"{key}_own_answered"),
+		count_if(closed & table.self_rating.isin(SATISFIED), f"{key}_own_satisfied"),
+	]
+	if staff_field:
+		staff = table[staff_field]
+		no_own = table.self_rating.isnull() | (table.self_rating == "")
+		columns.append(count_if(closed & no_own & staff.isin((*SATISFIED, "Dissatisfied")), f"{key}_staff_answered"))
+		columns.append(count_if(closed & no_own & staff.isin(SATISFIED), f"{key}_staff_satisfied"))
+	return columns
+
+
+def petition_figures(scope: Scope, periods: dict) -> list[dict]:
 	P = frappe.qb.DocType("Petition")
 	C = frappe.qb.DocType("Case Category")
 	columns = []
@@ -152,80 +317,137 @@ def petition_figures(bounds, periods: dict) -> dict:
 		reported = in_period(P.reported_on, period)
 		columns.append(count_if(reported & (C.is_law_related == 1), f"{key}_law_related"))
 		columns.append(count_if(reported & (P.is_skip_level == 1), f"{key}_skip_level"))
-	return (
-		frappe.qb.from_(P)
-		.left_join(C)
-		.on(P.category == C.name)
-		.select(*columns)
-		.where((P.is_withdrawn == 0) & in_subtree(P, bounds))
-		.run(as_dict=True)[0]
-	)
+		columns.extend(rating_columns(P, key, period, "satisfaction"))
+	query = frappe.qb.from_(P).left_join(C).on(P.category == C.name)
+	return by_child_node(query, P, scope, columns).run(as_dict=True)
 
 
-def incident_figures(bounds, periods: dict) -> dict:
+def service_request_figures(scope: Scope, periods: dict) -> list[dict]:
+	R = frappe.qb.DocType("Service Request")
+	columns = [column for key, period in periods.items() for column in rating_columns(R, key, period, None)]
+	return by_child_node(frappe.qb.from_(R), R, scope, columns).run(as_dict=True)
+
+
+def incident_figures(scope: Scope, periods: dict) -> list[dict]:
 	E = frappe.qb.DocType("Emergency Incident")
 	columns = [
 		count_if(in_period(E.reported_on, period) & (E.kind == MASS_INCIDENT), f"{key}_mass")
 		for key, period in periods.items()
 	]
-	return (
-		frappe.qb.from_(E)
-		.select(*columns)
-		.where((E.is_withdrawn == 0) & in_subtree(E, bounds))
-		.run(as_dict=True)[0]
-	)
+	return by_child_node(frappe.qb.from_(E), E, scope, columns).run(as_dict=True)
+
+
+SOURCES = (
+	dispute_figures,
+	mediation_session_figures,
+	party_rating_figures,
+	petition_figures,
+	service_request_figures,
+	incident_figures,
+)
+
+
+def gather_figures(scope: Scope, periods: dict) -> dict[str, dict[str, int]]:
+	"""Every figure per bucket, the sources' counts of the same figure added up, and the derived ones
+	(satisfaction from both sources)."""
+	figures: dict[str, dict[str, int]] = {}
+	for source in SOURCES:
+		for row in source(scope, periods):
+			bucket = figures.setdefault(row.pop("bucket") or scope.node, {})
+			for key, count in row.items():
+				bucket[key] = bucket.get(key, 0) + int(count or 0)
+	for bucket in figures.values():
+		for key in periods:
+			for part in ("answered", "satisfied"):
+				bucket[f"{key}_{part}"] = bucket.get(f"{key}_own_{part}", 0) + bucket.get(f"{key}_staff_{part}", 0)
+	return figures
+
+
+# ---------------------------------------------------------------------------------------------
+# Rows
 
 
 def rate(part, whole):
 	return round(part * 100.0 / whole, 1) if whole else None
 
 
-def get_data(bounds, this: tuple, previous: tuple) -> list[dict]:
-	periods = {"this": this, "prev": previous}
-	figures = {}
-	for part in (dispute_figures, petition_figures, incident_figures):
-		figures.update({k: int(v or 0) for k, v in part(bounds, periods).items()})
+def total_of(figures: dict) -> dict[str, int]:
+	total: dict[str, int] = {}
+	for bucket in figures.values():
+		for key, count in bucket.items():
+			total[key] = total.get(key, 0) + count
+	return total
 
-	def value(key: str, period: str):
-		return figures[f"{period}_{key}"]
 
+def measure_values(measure: Measure, figures: dict[str, int]) -> tuple:
+	"""(this period, previous period, change, unit, note) of one measure over one bucket's figures."""
+
+	def get(key, period):
+		return figures.get(f"{period}_{key}", 0)
+
+	if measure.denominator:
+		pairs = [(get(measure.numerator, p), get(measure.denominator, p)) for p in ("this", "prev")]
+		this_value, prev_value = rate(*pairs[0]), rate(*pairs[1])
+		unit = "%"
+		note = _("{0} of {1}; previous {2} of {3}").format(*pairs[0], *pairs[1])
+	else:
+		this_value, prev_value = get(measure.numerator, "this"), get(measure.numerator, "prev")
+		unit, note = _("cases"), None
+	change = None
+	if this_value is not None and prev_value is not None:
+		change = round(this_value - prev_value, 1)
+	return this_value, prev_value, change, unit, note
+
+
+def child_nodes(scope: Scope, figures: dict) -> list[str]:
+	"""The nodes of the level below the scope in tree order, and the scope's own node (first) when
+	cases are recorded directly at it."""
+	children = frappe.get_all(
+		"Jurisdiction", filters={"parent_jurisdiction": scope.node}, pluck="name", order_by="lft asc"
+	)
+	return ([scope.node] if scope.node in figures and children else []) + children
+
+
+def get_data(scope: Scope, figures: dict) -> list[dict]:
+	total = total_of(figures)
+	below = child_nodes(scope, figures)
 	rows = []
-
-	def add(group, label, direction, this_value, prev_value, unit, note=None):
-		change = None
-		if this_value is not None and prev_value is not None:
-			change = round(this_value - prev_value, 1)
-		rows.append(
-			{
-				"group": _(group),
-				"measure": _(label),
-				"this_period": this_value,
-				"previous_period": prev_value,
-				"change": change,
-				"unit": unit,
-				"direction": _(direction),
-				"direction_key": direction,
-				"note": note,
-			}
-		)
-
-	def share(numerator: str, denominator: str):
-		pairs = {p: (value(numerator, p), value(denominator, p)) for p in periods}
-		note = _("{0} of {1}; previous {2} of {3}").format(*pairs["this"], *pairs["prev"])
-		return rate(*pairs["this"]), rate(*pairs["prev"]), "%", note
-
-	for level, _levels, label in LEVELS:
-		add("Three Nots", label, UP, *share(level, "concluded"))
-	for mtype, _value, label in MEDIATION_TYPES:
-		add("Four Increases", label, UP, *share(f"{mtype}_agreed", f"{mtype}_concluded"))
-	add("Four Increases", "Satisfaction Rate", UP, *share("satisfied", "answered"))
-
-	def counted(label, key):
-		add("Five Decreases", label, DOWN, value(key, "this"), value(key, "prev"), _("cases"))
-
-	counted("Civil Cases", "civil")
-	add("Five Decreases", "Civil Cases Turned Criminal", DOWN, None, None, _("cases"), _("Not recorded"))
-	counted("Law-related Petitions", "law_related")
-	counted("Skip-level Petitions", "skip_level")
-	counted("Mass Incidents", "mass")
+	for index, measure in enumerate(MEASURES):
+		row_id = f"m{index}"
+		for node, values, indent in [(scope.node, total, 0)] + [(n, figures.get(n, {}), 1) for n in below]:
+			this_value, prev_value, change, unit, note = measure_values(measure, values)
+			rows.append(
+				{
+					"row_id": row_id if indent == 0 else f"{row_id}:{node}",
+					"parent_row": "" if indent == 0 else row_id,
+					"indent": indent,
+					"group": _(measure.group),
+					"measure": _(measure.label) if indent == 0 else node,
+					"jurisdiction": node,
+					"this_period": this_value,
+					"previous_period": prev_value,
+					"change": change,
+					"unit": unit,
+					"direction": _(measure.direction),
+					"direction_key": measure.direction,
+					"note": note,
+				}
+			)
 	return rows
+
+
+def get_chart(rows: list[dict]) -> dict:
+	"""The rates of 三不出 and 四提高 over the whole scope, this period against the previous one."""
+	shown = [(m, r) for m, r in zip(MEASURES, [r for r in rows if r["indent"] == 0]) if m.denominator]
+	return {
+		"data": {
+			"labels": [_(m.short) for m, _r in shown],
+			"datasets": [
+				{"name": _("This Period"), "values": [r["this_period"] or 0 for _m, r in shown]},
+				{"name": _("Previous Period"), "values": [r["previous_period"] or 0 for _m, r in shown]},
+			],
+		},
+		"type": "bar",
+		"fieldtype": "Percent",
+		"colors": ["#2490ef", "#a7b5c4"],
+	}

@@ -17,6 +17,7 @@ class GovernanceSettings(Document):
 
 		grid_household_target: DF.Int
 		grid_household_tolerance_percent: DF.Int
+		review_request_days: DF.Int
 		site_notes: DF.SmallText | None
 	# end: auto-generated types
 
@@ -42,3 +43,9 @@ def get_grid_household_bounds() -> tuple[int, int]:
 	target = settings.grid_household_target or 60
 	tolerance = target * (settings.grid_household_tolerance_percent or 0) / 100
 	return int(target - tolerance), int(target + tolerance)
+
+
+def get_review_request_days() -> int:
+	"""Days after the reply within which a petitioner may ask for a review (复查) on /petition/track."""
+	days = frappe.get_cached_doc("Governance Settings").review_request_days
+	return 30 if days is None else int(days)
