@@ -192,6 +192,12 @@ def test_a_concluded_dispute_records_its_fulfilment_and_nothing_else(people):
 	assert frappe.db.get_value(
 		"Dispute", closed.name, ["agreement_fulfilment", "fulfilment_checked_on", "fulfilment_note"]
 	) == ("Partially Fulfilled", frappe.utils.getdate("2026-12-01"), "楼层已调换，搬家费尚未支付")
+	timeline = frappe.get_all(
+		"Comment",
+		filters={"reference_doctype": "Dispute", "reference_name": closed.name, "comment_type": "Info"},
+		pluck="content",
+	)
+	assert "2026年12月1日回访协议履行情况：部分履行。 楼层已调换，搬家费尚未支付" in timeline
 	with pytest.raises(StateEditError):  # the follow-up fields only
 		edit("Dispute", closed.name, people.staff_a1, fulfilment_note="已履行", agreement_text="改写的协议")
 	with pytest.raises(frappe.PermissionError):

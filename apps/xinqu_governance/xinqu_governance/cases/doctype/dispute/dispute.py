@@ -129,7 +129,12 @@ class Dispute(MajorCaseMixin, CaseWorkflowMixin, Document):
 @frappe.whitelist(methods=["POST"])
 def record_fulfilment(name: str, agreement_fulfilment: str, fulfilment_checked_on=None, fulfilment_note=None):
 	"""履行情况 of a concluded dispute's agreement: status, date of the check, note. Saved as the user, so
-	the edit rights apply (after conclusion only these fields, by a role that closes disputes)."""
+	the edit rights apply (after conclusion only these fields, by a role that closes disputes); the
+	timeline keeps each check in the site language."""
+	from xinqu_governance.cases.timeline import add_case_entry
+	from xinqu_governance.governance.site_language import site_language
+	from xinqu_governance.printing.jinja_methods import xq_cn_date
+
 	doc = frappe.get_doc("Dispute", name)
 	doc.check_permission("write")
 	if doc.outcome not in AGREEMENT_OUTCOMES:
@@ -143,6 +148,11 @@ def record_fulfilment(name: str, agreement_fulfilment: str, fulfilment_checked_o
 	doc.fulfilment_checked_on = fulfilment_checked_on or frappe.utils.today()
 	doc.fulfilment_note = fulfilment_note
 	doc.save()
+	lang = site_language()
+	entry = _("Fulfilment of the agreement checked on {0}: {1}.", lang=lang).format(
+		xq_cn_date(doc.fulfilment_checked_on), _(doc.agreement_fulfilment, lang=lang)
+	)
+	add_case_entry("Dispute", doc.name, f"{entry} {doc.fulfilment_note}" if doc.fulfilment_note else entry)
 	return {"agreement_fulfilment": doc.agreement_fulfilment, "modified": doc.modified}
 
 
