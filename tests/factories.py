@@ -191,11 +191,12 @@ def purge_registry(tree, commit: bool = True) -> None:
 		("Grid Profile Worker", "Grid Profile"),
 		("Grid Profile Coverage", "Grid Profile"),
 		("Organisation Member", "Organisation"),
+		("Hukou Conversion Step", "Household"),
 	):
 		if parents[parenttype]:
 			table = frappe.qb.DocType(child)
 			frappe.qb.from_(table).delete().where(table.parent.isin(parents[parenttype])).run()
-	for doctype in ("Resident", "Household", "Grid Profile", "Organisation", "Facility"):
+	for doctype in ("Resident", "Household", "Grid Profile", "Organisation", "Facility", "Village Decision"):
 		table = frappe.qb.DocType(doctype)
 		frappe.qb.from_(table).delete().where(table.jurisdiction.isin(nodes)).run()
 	if compounds:

@@ -130,3 +130,13 @@ def http_login(live_server):
 
 # one Chromium for the whole session (Playwright's sync API cannot be started twice in a process)
 from tests.desk import chromium  # noqa: E402, F401
+
+# a real SMTP server and an SMS receiver on loopback, the outgoing Email Account and SMS Settings on them,
+# the profile's Notification records (tests/outbox.py)
+from tests.outbox import (  # noqa: E402, F401
+	frappe_test_mode,
+	local_outbox,
+	mail_outbox,
+	profile_notifications,
+	sms_gateway,
+)

@@ -175,3 +175,18 @@ def test_village_user_sees_only_their_village(demo):
 		assert {row.jurisdiction for row in rows} <= village, doctype
 		seen += len(rows)
 	assert seen > 0
+
+
+def test_the_demo_villages_have_their_three_in_one_seats(demo):
+	"""§27(2): the village staff member is secretary, director and station head where the demo has
+	staff; 振兴村's station is run by someone else on purpose, and the roster says so."""
+	from xinqu_governance.registry import three_in_one
+
+	assert demo.second["three_in_one_bodies_seated"] == 0
+	roster = {(row.village, row.seat): row for row in three_in_one.village_roster(["幸福村", "和谐村", "振兴村"])}
+	for village in ("幸福村", "和谐村"):
+		holders = {roster[(village, seat)].user for _body, seat in three_in_one.REQUIRED_SEATS}
+		assert len(holders) == 1 and None not in holders, village
+		assert [roster[(village, seat)].problem for _body, seat in three_in_one.REQUIRED_SEATS] == ["", "", ""]
+	assert roster[("幸福村", "Secretary")].user == "villagestaff@xinqu.example"
+	assert roster[("振兴村", "Station Head")].problem == three_in_one.NOT_CROSS_APPOINTED

@@ -82,6 +82,7 @@ def stage_one_of_each(tree, people, created: list) -> None:
 	)
 	insert(created, {"doctype": "Facility", "facility_name": unique("测试服务站"), "facility_type": "Village Service Station", "floor_area": 600, "jurisdiction": tree.village_a1})
 	insert(created, {"doctype": "Organisation", "organisation_name": unique("测试村委会"), "org_type": "Village Committee", "jurisdiction": tree.village_a1})
+	insert(created, {"doctype": "Village Decision", "matter": unique("测试议题"), "is_major_decision": 1, "meeting_date": frappe.utils.today(), "jurisdiction": tree.village_a1})
 	if not frappe.db.exists("Grid Profile", tree.grid_a1):
 		insert(created, {"doctype": "Grid Profile", "jurisdiction": tree.grid_a1})
 	insert(created, {"doctype": "Case Category", "category_name": unique("测试类别"), "used_for": "All"})

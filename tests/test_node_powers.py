@@ -226,3 +226,38 @@ def test_a_transition_without_a_level_still_needs_its_role_over_the_case(two_hat
 	assert not user_stands_at_level(p.two_hats, "Town Officer", None, p.village_b1)
 	assert user_stands_at_level(p.two_hats, "Village Staff", None, p.grid_b1)
 	assert "over" in level_refusal_message("Town Officer", None, "Close Case", p.village_b1)
+
+
+def test_the_desk_offers_only_the_workflow_actions_the_server_accepts(two_hats, live_server, http_login):
+	"""The form's Actions menu asks `frappe.model.workflow.get_transitions`: in village B1, where he is
+	Village Staff only, the two-hat user is offered the village's actions, not the Town Officer's
+	("Accept at Town"); in his own town A he is offered those too. Each one offered is accepted."""
+	import json
+
+	p = two_hats
+	in_b = make_case("Dispute", p.village_b1, how_found="Visit")
+	in_a = make_case("Dispute", p.village_a1, how_found="Visit")
+	frappe.db.commit()
+	try:
+		session = http_login(p.two_hats, PASSWORD)
+
+		def offered(case) -> set[str]:
+			response = session.post(
+				f"{live_server}/api/method/frappe.model.workflow.get_transitions",
+				data={"doc": json.dumps(frappe.get_doc("Dispute", case.name).as_dict(), default=str)},
+			)
+			assert response.status_code == 200, response.text[:300]
+			return {t["action"] for t in response.json()["message"]}
+
+		assert offered(in_b) == {"Accept", "Withdraw"}  # Village Staff's, at village B1
+		assert offered(in_a) == {"Accept at Town", "Withdraw"}  # Town Officer's, over village A1
+		for case, action in ((in_b, "Accept"), (in_a, "Accept at Town")):
+			response = session.post(
+				f"{live_server}/api/method/frappe.model.workflow.apply_workflow",
+				data={"doc": json.dumps(frappe.get_doc("Dispute", case.name).as_dict(), default=str), "action": action},
+			)
+			assert response.status_code == 200, (action, response.text[:300])
+	finally:
+		frappe.db.rollback()
+		purge_cases(p, commit=False)
+		purge_tree(p, users=p.users)

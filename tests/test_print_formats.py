@@ -163,8 +163,11 @@ def world(tmp_path_factory, case_profile):  # noqa: F811
 				"allocation_date": "2015-10-08",
 				"move_in_date": "2016-05-01",
 				"transition_status": "Moved In",
-				"hukou_status": "Converted to Non-agricultural",
-				"hukou_conversion_date": "2016-08-15",
+				"hukou_conversion_steps": [
+					{"step": "Applied", "step_date": "2016-03-01"},
+					{"step": "Approved", "step_date": "2016-06-20", "reference": "平公户〔2016〕37号"},
+					{"step": "Completed", "step_date": "2016-08-15", "reference": "平公户〔2016〕37号"},
+				],
 				"low_income_status": "Urban Minimum Living Allowance",
 				"low_income_since": "2017-01-01",
 			}
@@ -478,6 +481,11 @@ def test_household_card(world, chinese):
 	assert formatdate("2015-10-08") in body and formatdate("2016-05-01") in body
 	assert has_translated(body, "Urban Minimum Living Allowance")
 	assert has_translated(body, "Converted to Non-agricultural")
+	# 户籍随房走 and the last 农转非 step (§9)
+	address = frappe.db.get_value("Household", world.household, "hukou_address")
+	assert address.startswith(world.tree.village_a1) and address.endswith("3号楼2单元502室")
+	assert address in body and "2016年8月15日" in body and "平公户〔2016〕37号" in body
+	assert has_translated(body, "Completed")
 	assert has_translated(body, "Spouse")
 
 

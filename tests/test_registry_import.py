@@ -416,3 +416,21 @@ def test_a_row_that_changes_an_existing_person_waits_for_confirmation(world):
 	result = importer.import_content(file, "households.csv", confirm=True)
 	assert result["households_pending"] == 0 and result["residents_updated"] == 1
 	assert frappe.db.get_value("Resident", before.name, ["full_name", "household"]) == ("马改名", f"D{code}")
+
+
+def test_an_imported_household_takes_its_dwellings_address_as_hukou_address(world):
+	t = world.tree
+	code = frappe.generate_hash(length=6)
+	row = person(f"H{code}", "户主", "马户籍", citizen_ids()[0], t.village_a1, world.compound, "1", "2", "201")
+	table = [HEADER, [row[h] for h in HEADER]]
+	result = importer.import_rows(*importer.rows_from_table(table))
+	assert result["households_created"] == 1, result["errors"]
+	expected = f"{t.village_a1}{world.compound}1号楼2单元201室"
+	assert frappe.db.get_value("Household", f"H{code}", "hukou_address") == expected
+	# 户籍随房走 in the bulk path too: a second import moving the household moves the address
+	row.update({"单元": "1", "房号": "101"})
+	table = [HEADER, [row[h] for h in HEADER]]
+	importer.import_rows(*importer.rows_from_table(table), confirm=True)
+	assert frappe.db.get_value("Household", f"H{code}", "hukou_address") == (
+		f"{t.village_a1}{world.compound}1号楼1单元101室"
+	)

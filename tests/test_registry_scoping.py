@@ -32,6 +32,7 @@ DOCTYPES = (
 	"Resident",
 	"Facility",
 	"Organisation",
+	"Village Decision",
 )
 
 
@@ -68,6 +69,18 @@ def world():
 					"doctype": "Organisation",
 					"organisation_name": f"志愿者{village}",
 					"org_type": "Volunteer Team",
+					"jurisdiction": village,
+				}
+			)
+			.insert()
+			.name
+		)
+		records["Village Decision"][village] = (
+			frappe.get_doc(
+				{
+					"doctype": "Village Decision",
+					"matter": f"修建文化广场{village}",
+					"meeting_date": frappe.utils.today(),
 					"jurisdiction": village,
 				}
 			)
@@ -207,7 +220,7 @@ def session(live_server, user):
 @pytest.mark.parametrize("who", ["village", "town", "grid"])
 def test_rest_lists_and_reads_are_scoped(world, live_server, who):
 	s = session(live_server, world.users[who])
-	for doctype in ("Household", "Resident", "Facility", "Dwelling", "Grid Profile"):
+	for doctype in ("Household", "Resident", "Facility", "Dwelling", "Grid Profile", "Village Decision"):
 		visible = expected(world, who)[doctype]
 		r = s.get(
 			f"{live_server}/api/resource/{doctype}",

@@ -217,6 +217,20 @@ def test_log_error_records_an_error_log():
 	frappe.db.rollback()
 
 
+# fix 16: the site's encryption key ---------------------------------------------------------------
+
+
+def test_the_site_has_an_encryption_key_for_passwords_and_signed_links():
+	"""Password fields are encrypted and links signed (the unsubscribe link of each queued email)."""
+	from frappe.utils.password import decrypt, encrypt
+	from frappe.utils.verified_command import get_signed_params
+
+	key = frappe.local.conf.encryption_key
+	assert key and frappe.local.conf.encryption_key == key  # the same key each time it is read
+	assert decrypt(encrypt("密码 secret")) == "密码 secret"
+	assert "_signature=" in get_signed_params({"email": "a@example.com"})
+
+
 # fix 10: the desk's bundles ---------------------------------------------------------------------
 
 

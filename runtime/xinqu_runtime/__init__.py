@@ -16,9 +16,10 @@ def activate() -> None:
 	if _activated:
 		return
 	os.environ.setdefault("PYTHONWARNINGS", "default")
-	from . import alias, realtime
+	from . import alias, encryption_key, realtime
 
 	realtime.apply()
+	encryption_key.apply()
 	alias.install()
 	import frappe
 

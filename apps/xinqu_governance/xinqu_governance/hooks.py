@@ -123,8 +123,10 @@ doc_events = {
 	},
 }
 
-# Frappe's csv / xlsx exports, with cells that would run as formulas neutralised (governance/export_formulas.py)
 override_whitelisted_methods = {
+	# the desk offers only the workflow actions the server accepts at the case's node and level
+	"frappe.model.workflow.get_transitions": "xinqu_governance.cases.workflow_actions.get_transitions",
+	# Frappe's csv / xlsx exports, with cells that would run as formulas neutralised (governance/export_formulas.py)
 	"frappe.desk.reportview.export_query": "xinqu_governance.governance.export_formulas.export_report_view",
 	"frappe.desk.query_report.export_query": "xinqu_governance.governance.export_formulas.export_query_report",
 	# Customize Form reads the row size of the DocType it customises through a method Frappe keeps to
@@ -147,7 +149,7 @@ has_permission = {
 	for doctype in (
 		*("Jurisdiction", "Jurisdiction Assignment", "Handling Unit", "Public Submission"),
 		*("Resident", "Household", "Resettlement Compound", "Building", "Building Unit", "Dwelling"),
-		*("Facility", "Grid Profile", "Organisation"),
+		*("Facility", "Grid Profile", "Organisation", "Village Decision"),
 		*("Dispute", "Petition", "Service Request", "Grid Event", "Stability Risk Assessment"),
 		*("Emergency Incident", "Supervision", "Accountability Record", "Early Warning"),
 	)
@@ -182,6 +184,22 @@ jinja = {
 			"xq_site_url",
 			"xq_tracking_code",
 			"xq_user_name",
+		)
+	]
+	# the district's Notification records (profile fixtures/notification.json): recipients computed
+	# from handling units and jurisdiction roles, the site-language dates and texts, the case link
+	+ [
+		f"xinqu_governance.cases.notifications.{name}"
+		for name in (
+			"xq_case_handling_unit",
+			"xq_case_url",
+			"xq_officers_at",
+			"xq_supervision_issuer",
+			"xq_t",
+			"xq_track_url",
+			"xq_unit_members",
+			"xq_unit_supervisors",
+			"xq_when",
 		)
 	],
 }

@@ -64,9 +64,10 @@ from frappe.utils import get_datetime, getdate, now_datetime
 
 from xinqu_governance.cases import sla
 from xinqu_governance.cases.escalation import run_sla_job
+from xinqu_governance.cases.sla_schedule import recheck_open_cases
 from xinqu_governance.cases.triage import triage_grid_event
 from xinqu_governance.governance.access import active_on
-from xinqu_governance.registry.demo_data import GIVEN, SURNAMES
+from xinqu_governance.registry.demo_data import GIVEN, SURNAMES, seat_three_in_one
 
 DEFAULT_SEED = 20151109  # the date the Haidong HSR New District was approved
 HISTORY_DAYS = 90
@@ -131,7 +132,9 @@ def ensure_demo_cases(seed: int = DEFAULT_SEED) -> dict:
 			summary["skipped"] = "the district profile (case workflows) is not applied"
 			return summary
 		summary["staff_created"] = ensure_staff(world, seed)
-		if summary["staff_created"]:
+		# the staff now hold the village seats of 三位一体 (§27(2))
+		summary["three_in_one_bodies_seated"] = seat_three_in_one()
+		if summary["staff_created"] or summary["three_in_one_bodies_seated"]:
 			frappe.db.commit()
 		load_actors(world)
 
@@ -159,6 +162,7 @@ def ensure_demo_cases(seed: int = DEFAULT_SEED) -> dict:
 		summary["stories"] = len(stories)
 
 		if created:
+			recheck_open_cases()  # the stories moved their cases in time: each is due for the job once
 			job = run_sla_job()
 			frappe.db.commit()
 			summary["sla_job"] = {

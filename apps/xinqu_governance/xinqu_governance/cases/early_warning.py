@@ -20,7 +20,9 @@ duplicates it, and a new breach after a new deadline is a new warning.
 Who sees it: a warning's `jurisdiction` is the node one level above the level that handles a case
 at the case's node (grid and village cases → their town; town cases → the county; county → city).
 Scoping is the ordinary User Permission on Jurisdiction, so the town's officers, the county and the
-city see it and the village does not. The officers holding a role at exactly that node are notified.
+city see it and the village does not. The officers holding a role at exactly that node and the
+supervisors of the case's unit are notified by the Notification "early warning" on Early Warning
+(event New, cases/notifications.py).
 """
 
 import hashlib
@@ -32,7 +34,7 @@ from frappe.utils import add_days, cint, get_datetime
 
 from xinqu_governance.cases import sla
 from xinqu_governance.cases.case_types import case_doctypes, is_case_doctype, supervising_node
-from xinqu_governance.cases.timeline import add_case_entry, notify
+from xinqu_governance.cases.timeline import add_case_entry
 from xinqu_governance.governance.site_language import human_datetime, in_site_language
 
 REPEATED_SUBJECT = "Repeated Subject"
@@ -95,16 +97,6 @@ def raise_warning(
 		warning.case_doctype,
 		warning.case_name,
 		_("Early warning {0} ({1}): {2}").format(warning.name, _(level), message),
-	)
-	from xinqu_governance.cases.assignment import supervisors_of
-
-	notify(
-		[*officers_at(node), *supervisors_of(case.get("handling_unit"))],
-		warning.case_doctype,
-		warning.case_name,
-		_("Early warning ({0}) on {1} {2}: {3}").format(
-			_(level), _(warning.case_doctype), warning.case_name, message
-		),
 	)
 	return warning.name
 
@@ -272,9 +264,10 @@ def mask(value: str) -> str:
 # Overdue cases (run by the SLA job)
 
 
-def raise_overdue_warnings(moment=None) -> list[str]:
+def raise_overdue_warnings(moment=None, *, doctype: str | None = None, extra=None) -> list[str]:
 	"""For each active Overdue Case rule: a warning for every case overdue by the rule's hours that
-	has none for its current deadline. Set-based selection (one query per rule and case type)."""
+	has none for its current deadline. Set-based selection (one query per rule and case type); the SLA
+	job asks for one DocType at a time and only its due cases (`extra`, cases/sla_schedule.py)."""
 	moment = moment or sla.now()
 	raised = []
 	rules = frappe.get_all(
@@ -285,15 +278,21 @@ def raise_overdue_warnings(moment=None) -> list[str]:
 	)
 	for rule in rules:
 		cutoff = sla.hours_after(moment, -float(rule.overdue_hours or 0))
-		for doctype in [rule.case_doctype] if rule.case_doctype else case_doctypes():
-			for row in overdue_without_warning(doctype, cutoff, rule_column="rule", rule_name=rule.name):
+		doctypes = [rule.case_doctype] if rule.case_doctype else case_doctypes()
+		for case_doctype in [doctype] if doctype else doctypes:
+			if case_doctype not in doctypes:
+				continue
+			rows = overdue_without_warning(
+				case_doctype, cutoff, rule_column="rule", rule_name=rule.name, extra=extra
+			)
+			for row in rows:
 				name = raise_warning(
 					row,
 					rule_type=OVERDUE_CASE,
 					level=rule.level,
 					rule=rule.name,
 					breach_due=row.resolution_due,
-					trigger_key=make_trigger_key(rule.name, doctype, row.name, row.resolution_due),
+					trigger_key=make_trigger_key(rule.name, case_doctype, row.name, row.resolution_due),
 					message=_("Overdue since {0}").format(human_datetime(row.resolution_due)),
 				)
 				if name:

@@ -5,7 +5,7 @@
   read-only field of the case change only through the code paths that own them (workflow, SLA,
   escalation, triage), which mark the document with `mark_system_write(doc)`. Entering a workflow state
   may set that state's `update_field` (Frappe's `apply_workflow` does it before saving). Any other change
-  is refused, except `sla_status`: the SLA job marks it without touching `modified`, so a form opened
+  is refused, except `sla_status` and `sla_check_at`: the SLA job marks them without touching `modified`, so a form opened
   before the job ran still carries the old value; it is put back, not refused. A new case from a
   user request (not `ignore_permissions`) may not bring values for them (the handling level excepted).
 - Edit rights per workflow state: in a state, only a role named in one of the state's `allow_edit`
@@ -42,7 +42,7 @@ FOLLOW_UP_FIELDS = {
 	"Dispute": ("agreement_fulfilment", "fulfilment_checked_on", "fulfilment_note"),
 }
 # kept by a background job without a new `modified`: a stale form value is put back, not refused
-RESTORED_FIELDS = ("sla_status",)
+RESTORED_FIELDS = ("sla_status", "sla_check_at")
 
 
 class SystemFieldError(frappe.PermissionError):

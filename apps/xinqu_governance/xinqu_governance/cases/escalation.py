@@ -6,7 +6,9 @@ each breach exactly once.
    - `On Track` / `Due Soon` cases past `resolution_due` become `Overdue`;
    - `On Track` cases within their rule's `warn_before_hours` become `Due Soon` (per SLA rule: the
      rule's conditions and none of the better rules' conditions, so each case gets exactly the
-     window of the rule that governs it).
+     window of the rule that governs it);
+   - the cases marked in this run get the Notifications "due soon" / "overdue" of their DocType
+     (cases/notifications.py), once: a case is marked once per deadline.
 2. Breaches: per SLA rule, the overdue cases it governs that are past `resolution_due` +
    `escalate_after_hours` and have no breach warning for that deadline (one SELECT per rule,
    anti-joined with Early Warning). Each is loaded with a row lock and checked again (still open,
@@ -35,7 +37,7 @@ from frappe.query_builder.functions import Coalesce
 from frappe.utils import get_datetime
 from pypika.terms import Criterion
 
-from xinqu_governance.cases import assignment, routing, sla
+from xinqu_governance.cases import assignment, routing, sla, sla_schedule
 from xinqu_governance.cases.case_types import case_doctypes, level_rank, next_level
 from xinqu_governance.cases.early_warning import (
 	OVERDUE_CASE,
@@ -45,10 +47,12 @@ from xinqu_governance.cases.early_warning import (
 	raise_warning,
 )
 from xinqu_governance.cases.edit_rights import mark_system_write
-from xinqu_governance.cases.timeline import add_case_entry, notify
+from xinqu_governance.cases.notifications import SLA_DUE_SOON, SLA_OVERDUE, run_marked_case_events
+from xinqu_governance.cases.timeline import add_case_entry
 from xinqu_governance.governance.site_language import human_datetime, in_site_language
 
 ESCALATION_BATCH = 500  # breaches acted on per rule in one run at most; the rest wait 5 minutes
+DUE_CHUNK = 5000  # due cases handled per round of the job's steps (names in one IN list)
 
 
 @in_site_language()
@@ -58,18 +62,35 @@ def run_sla_job(now=None) -> dict:
 	moment = get_datetime(now) if now else sla.now()
 	summary = frappe._dict(overdue=0, due_soon=0, escalated=[], warnings=[])
 	for doctype in case_doctypes():
+		due = sla_schedule.due_cases(doctype, moment)  # only what is due (cases/sla_schedule.py)
+		if not due:
+			continue
 		rules = sla.active_sla_rules(doctype)
-		summary.overdue += mark_overdue(doctype, moment)
-		summary.due_soon += mark_due_soon(doctype, rules, moment)
-		for rule, cases in breaches(doctype, rules, moment):
-			for row in cases:
-				outcome = act_on_breach_safely(doctype, row.name, row.resolution_due, rule, moment)
-				if outcome and outcome[0] == "escalated":
-					summary.escalated.append([doctype, row.name])
-				elif outcome:
-					summary.warnings.append(outcome[1])
-	summary.warnings.extend(raise_overdue_warnings(moment))
+		for start in range(0, len(due), DUE_CHUNK):
+			run_on_due_cases(doctype, rules, due[start : start + DUE_CHUNK], moment, summary)
+		sla_schedule.reschedule(doctype, due)
 	return summary
+
+
+def run_on_due_cases(doctype: str, rules: list, names: list[str], moment, summary) -> None:
+	"""The job's steps for the due cases `names` of one DocType: marking, breaches, Overdue Case
+	warnings; each step's own conditions decide what happens to each."""
+	due = frappe.qb.DocType(doctype).name.isin(names)
+	overdue = mark_overdue(doctype, moment, due)
+	due_soon = mark_due_soon(doctype, rules, moment, due)
+	summary.overdue += len(overdue)
+	summary.due_soon += len(due_soon)
+	# the Notifications "due soon" / "overdue" (Method events) for the cases marked just now
+	run_marked_case_events(doctype, due_soon, SLA_DUE_SOON)
+	run_marked_case_events(doctype, overdue, SLA_OVERDUE)
+	for rule, cases in breaches(doctype, rules, moment, due):
+		for row in cases:
+			outcome = act_on_breach_safely(doctype, row.name, row.resolution_due, rule, moment)
+			if outcome and outcome[0] == "escalated":
+				summary.escalated.append([doctype, row.name])
+			elif outcome:
+				summary.warnings.append(outcome[1])
+	summary.warnings.extend(raise_overdue_warnings(moment, doctype=doctype, extra=due))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -80,19 +101,20 @@ def open_cases(case):
 	return case.closed_on.isnull() & (case.is_withdrawn == 0)
 
 
-def mark_overdue(doctype: str, moment) -> int:
+def mark_overdue(doctype: str, moment, due) -> list[str]:
 	case = frappe.qb.DocType(doctype)
 	condition = (
 		case.sla_status.isin([sla.ON_TRACK, sla.DUE_SOON])
 		& (case.resolution_due <= moment)
 		& open_cases(case)
+		& due
 	)
 	return set_status(doctype, condition, sla.OVERDUE)
 
 
-def mark_due_soon(doctype: str, rules: list, moment) -> int:
+def mark_due_soon(doctype: str, rules: list, moment, due) -> list[str]:
 	case = frappe.qb.DocType(doctype)
-	marked = 0
+	marked = []
 	for index, rule in enumerate(rules):
 		governed = governed_by(case, rules, index)
 		if governed is None:
@@ -105,22 +127,23 @@ def mark_due_soon(doctype: str, rules: list, moment) -> int:
 			& (case.resolution_due <= sla.hours_after(moment, rule.warn_before_hours))
 			& open_cases(case)
 			& governed
+			& due
 		)
-		marked += set_status(doctype, condition, sla.DUE_SOON)
+		marked.extend(set_status(doctype, condition, sla.DUE_SOON))
 	return marked
 
 
-def set_status(doctype: str, condition, status: str, chunk: int = 5000) -> int:
+def set_status(doctype: str, condition, status: str, chunk: int = 5000) -> list[str]:
 	"""Set `sla_status` of the cases matching `condition` (one scan to find them, then updates by
 	name in chunks, the condition checked again); `modified` is left alone: the marking is
-	bookkeeping, not an edit."""
+	bookkeeping, not an edit. Returns the names found."""
 	case = frappe.qb.DocType(doctype)
 	names = frappe.qb.from_(case).select(case.name).where(condition).run(pluck=True)
 	for start in range(0, len(names), chunk):
 		frappe.qb.update(case).set(case.sla_status, status).where(
 			case.name.isin(names[start : start + chunk]) & condition
 		).run()
-	return len(names)
+	return names
 
 
 def rule_condition(case, rule):
@@ -151,8 +174,8 @@ def governed_by(case, rules: list, index: int):
 # 2. Breaches
 
 
-def breaches(doctype: str, rules: list, moment):
-	"""(rule, [cases]) for each rule: its overdue cases past the grace period, not yet acted on."""
+def breaches(doctype: str, rules: list, moment, due):
+	"""(rule, [cases]) for each rule: its due overdue cases past the grace period, not yet acted on."""
 	case = frappe.qb.DocType(doctype)
 	for index, rule in enumerate(rules):
 		governed = governed_by(case, rules, index)
@@ -164,7 +187,7 @@ def breaches(doctype: str, rules: list, moment):
 			cutoff,
 			rule_column="sla_rule",
 			rule_name=rule.name,
-			extra=governed,
+			extra=governed & due,
 			limit=ESCALATION_BATCH,
 		)
 		if rows:
@@ -283,15 +306,3 @@ def escalate(doc, found: routing.Route, rule, moment) -> None:
 		text += " " + _("Workflow: {0} → {1}.").format(_(step.action), _(step.next_state))
 	add_case_entry(doc.doctype, doc.name, text)
 
-	unit_members = [] if doc.get("assigned_to") else assignment.active_members(doc.handling_unit)
-	notify(
-		[
-			doc.get("assigned_to"),
-			*unit_members,
-			*assignment.supervisors_of(doc.handling_unit),
-			doc.get("case_owner"),
-		],
-		doc.doctype,
-		doc.name,
-		_("{0} {1} was escalated to you: {2}").format(_(doc.doctype), doc.name, text),
-	)

@@ -42,6 +42,8 @@ RAISE_WARNING = "Raise warning for a human"
 
 # Compared in this order after `priority` (see the module docstring).
 SPECIFICITY_FIELDS = ("category", "workflow_state", "handling_level")
+# what the SLA job's next moment for a case depends on (cases/sla_schedule.py)
+SCHEDULE_FIELDS = ("sla_status", "resolution_due", "closed_on", "is_withdrawn", *SPECIFICITY_FIELDS)
 
 
 def now() -> datetime:
@@ -127,6 +129,10 @@ def apply_sla(doc, method=None):
 	if not is_case_doctype(doc.doctype):
 		return
 	set_sla_deadlines(doc, doc.flags.sla_now or now())
+	if doc.is_new() or any(doc.has_value_changed(field) for field in SCHEDULE_FIELDS):
+		from xinqu_governance.cases import sla_schedule
+
+		sla_schedule.schedule(doc)
 
 
 def sla_due_date(doc):

@@ -13,6 +13,11 @@ The daily job `record_breached_supervisions` makes one Accountability Record for
 still Open (no reply) after its deadline and marks it Breached: selected set-based with an
 anti-join on Accountability Record, and `Accountability Record.supervision` is unique, so a second
 run makes nothing.
+
+Who is told (Notification records of the profile, cases/notifications.py): on issue the responsible
+user, the handling unit's members and supervisors; a day before the deadline the same people while
+it is unanswered; on reply the issuer; on breach (the Accountability Record) the issuer, the
+responsible user and the unit's supervisors.
 """
 
 import frappe
@@ -28,7 +33,7 @@ from xinqu_governance.cases.case_types import (
 	node_bounds,
 	supervising_node,
 )
-from xinqu_governance.cases.timeline import add_case_entry, notify
+from xinqu_governance.cases.timeline import add_case_entry
 from xinqu_governance.governance.site_language import human_datetime, in_site_language
 from xinqu_governance.governance.access import active_on
 
@@ -180,24 +185,18 @@ def set_reply(doc) -> None:
 
 @in_site_language()
 def after_issue(doc) -> None:
-	"""Timeline entry on the case and notifications to the responsible people (in the site's language)."""
+	"""Timeline entry on the case (in the site's language). The responsible user, the unit's members
+	and supervisors are told by the Notification "supervision issued" (cases/notifications.py)."""
 	text = _("Supervision {0} ({1}) issued by {2}: reply by {3}. {4}").format(
 		doc.name, _(doc.kind), doc.issued_by, human_datetime(doc.deadline), doc.instruction
 	)
 	add_case_entry(doc.case_doctype, doc.case_name, text)
-	notify(
-		[doc.responsible_user, *active_members(doc.handling_unit or ""), *supervisors_of(doc.handling_unit)],
-		doc.case_doctype,
-		doc.case_name,
-		text,
-	)
 
 
 @in_site_language()
 def after_reply(doc) -> None:
 	text = _("Reply to supervision {0} by {1}: {2}").format(doc.name, doc.replied_by, doc.reply)
 	add_case_entry(doc.case_doctype, doc.case_name, text)
-	notify([doc.issued_by], doc.case_doctype, doc.case_name, text)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -263,10 +262,4 @@ def make_accountability_record(row) -> str:
 		row.name, human_datetime(row.deadline), record.name
 	)
 	add_case_entry(row.case_doctype, row.case_name, text)
-	notify(
-		[row.issued_by, row.responsible_user, *supervisors_of(row.handling_unit)],
-		row.case_doctype,
-		row.case_name,
-		text,
-	)
 	return record.name

@@ -1,14 +1,15 @@
 """One timeline per case: transitions and changes (Version, from track_changes), comments and
 entries of the rule engines (Comment), supervisions and their replies, early warnings and
-accountability records — merged in time order. Also the two ways the engines write to it:
-`add_case_entry` (an Info comment on the case) and `notify` (Notification Log)."""
+accountability records — merged in time order. Also the way the engines write to it:
+`add_case_entry` (an Info comment on the case). Who is told of what is in cases/notifications.py."""
 
 import json
 
 import frappe
 from frappe import _
-from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
 from frappe.utils import get_datetime, strip_html
+
+from xinqu_governance.governance.site_language import human_date, human_datetime
 
 # Comment types shown on the timeline (likes, seen markers and bot chatter are left out).
 TIMELINE_COMMENT_TYPES = (
@@ -44,29 +45,6 @@ def add_case_entry(case_doctype: str, case_name: str, text: str) -> None:
 			"comment_email": frappe.session.user,
 		}
 	).insert(ignore_permissions=True)
-
-
-def notify(users, case_doctype: str, case_name: str, subject: str, from_user: str | None = None) -> None:
-	"""A Notification Log (type Alert) for each enabled user, linking the case.
-
-	Made at once in the caller's transaction (not enqueued), so that what the scheduled jobs
-	escalate and the people they tell are committed together."""
-	recipients = sorted({user for user in users if user and user not in ("Administrator", "Guest")})
-	if not recipients:
-		return
-	make_notification_logs(
-		frappe._dict(
-			{
-				"type": "Alert",
-				"document_type": case_doctype,
-				"document_name": case_name,
-				"subject": subject,
-				"email_content": subject,
-				"from_user": from_user or frappe.session.user,
-			}
-		),
-		recipients,
-	)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -195,7 +173,7 @@ def _supervision_entries(doctype: str, name: str) -> list[dict]:
 				row.creation,
 				"supervision",
 				row.issued_by or row.owner,
-				_("Supervision ({0}), reply due {1}").format(_(row.kind), row.deadline),
+				_("Supervision ({0}), reply due {1}").format(_(row.kind), human_datetime(row.deadline)),
 				row.instruction or "",
 				"Supervision",
 				row.name,
@@ -238,7 +216,7 @@ def _accountability_entries(doctype: str, name: str) -> list[dict]:
 			"accountability",
 			row.owner,
 			_("Accountability record: {0}").format(_(row.measure)),
-			_("Supervision {0} breached on {1}").format(row.supervision, row.breach_date),
+			_("Supervision {0} breached on {1}").format(row.supervision, human_date(row.breach_date)),
 			"Accountability Record",
 			row.name,
 		)

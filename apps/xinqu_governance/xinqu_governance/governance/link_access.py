@@ -27,7 +27,7 @@ from frappe import _
 APP_DOCTYPES = (
 	*("Governance Settings", "Jurisdiction", "Jurisdiction Assignment"),
 	*("Building", "Building Unit", "Dwelling", "Facility", "Grid Profile", "Household"),
-	*("Organisation", "Resettlement Compound", "Resident"),
+	*("Organisation", "Resettlement Compound", "Resident", "Village Decision"),
 	*("Accountability Record", "Case Category", "Dispute", "Early Warning", "Early Warning Rule"),
 	*("Emergency Incident", "Grid Event", "Handling Unit", "Petition", "Public Submission"),
 	*("Routing Rule", "SLA Rule", "Service Request", "Stability Risk Assessment", "Supervision"),
@@ -37,6 +37,8 @@ APP_DOCTYPES = (
 SERVER_COPIED_LINKS = {
 	"Organisation Member": ("resident",),  # Organisation.validate_members: member_name (full name)
 	"Building": ("compound",),  # Building.validate: jurisdiction of the compound
+	# StabilityRiskAssessment.validate_subject: matter and jurisdiction of the decision
+	"Stability Risk Assessment": ("village_decision",),
 }
 
 

@@ -121,6 +121,7 @@ def generate(
 
 		summary["facilities"] = ensure_facilities(villages, compounds, rng)
 		summary["organisations"] = ensure_organisations(villages, compounds)
+		summary["three_in_one_bodies_seated"] = seat_three_in_one(villages["first"])
 		if commit:
 			frappe.db.commit()
 	finally:
@@ -685,14 +686,8 @@ def _ensure_org(name: str, org_type: str, jurisdiction: str, **values) -> str:
 def ensure_organisations(villages: dict, compounds: list) -> int:
 	before = frappe.db.count("Organisation")
 	for village in villages["first"]:
-		secretary = {"member_name": f"{village}书记", "position": "书记 / 主任 / 站长"}
-		_ensure_org(f"{village}党支部", "Party Branch", village, members=[dict(secretary, position="书记")])
-		_ensure_org(
-			f"{village}村委会", "Village Committee", village, members=[dict(secretary, position="主任")]
-		)
-		_ensure_org(
-			f"{village}便民服务站", "Service Station", village, members=[dict(secretary, position="站长")]
-		)
+		for name, org_type in three_in_one_bodies(village):
+			_ensure_org(name, org_type, village)
 		_ensure_org(f"{village}人民调解委员会", "Mediation Committee", village)
 		_ensure_org(f"{village}志愿者服务队", "Volunteer Team", village)
 	for number, village in enumerate(villages["first"][:4]):
@@ -702,6 +697,58 @@ def ensure_organisations(villages: dict, compounds: list) -> int:
 			f"{compound.name}物业服务有限公司", "Property Company", compound.village, compound=compound.name
 		)
 	return frappe.db.count("Organisation") - before
+
+
+def three_in_one_bodies(village: str) -> list[tuple[str, str]]:
+	"""(name, type) of the village's party branch, village committee and service station."""
+	return [
+		(f"{village}党支部", "Party Branch"),
+		(f"{village}村委会", "Village Committee"),
+		(f"{village}便民服务站", "Service Station"),
+	]
+
+
+THREE_IN_ONE_SEATS = {"Party Branch": ("Secretary", "书记"), "Village Committee": ("Director", "主任")}
+THREE_IN_ONE_SEATS["Service Station"] = ("Station Head", "站长")
+# on purpose, as a grid is left without a worker: this village's station is run by someone else
+STATION_HEAD_ELSEWHERE = "振兴村"
+
+
+def seat_three_in_one(villages: list[str] | None = None) -> int:
+	"""三位一体 (§27(2)) in the demo villages: the village staff member holding Village Staff there is
+	secretary, director and station head (书记主任一肩挑, 兼任便民服务站主任); where nobody holds
+	the role yet the seats carry a name only. Run again once the staff exist (the cases demo creates
+	them); writes only what changed. Returns the bodies changed."""
+	from xinqu_governance.cases.demo_data import VILLAGE_STAFF, holders
+
+	staff = holders(VILLAGE_STAFF)
+	if villages is None:
+		names = [name for batch in FIRST_BATCH_VILLAGES.values() for name in batch]
+		villages = [name for name in names if frappe.db.exists("Jurisdiction", name)]
+	changed = 0
+	for village in villages:
+		user = staff.get(village)
+		full_name = frappe.db.get_value("User", user, "full_name") if user else None
+		holder = {"user": user, "member_name": full_name or f"{village}书记"}
+		for name, org_type in three_in_one_bodies(village):
+			org_name = frappe.db.get_value("Organisation", {"organisation_name": name}, "name")
+			if not org_name:
+				continue
+			seat, position = THREE_IN_ONE_SEATS[org_type]
+			wanted = dict(holder, seat=seat, position=position)
+			if org_type == "Service Station" and village == STATION_HEAD_ELSEWHERE:
+				wanted.update(user=None, member_name=f"{village}服务站站长")
+			org = frappe.get_doc("Organisation", org_name)
+			row = next((r for r in org.members if r.seat == seat), None)
+			if row and all((row.get(k) or None) == (v or None) for k, v in wanted.items()):
+				continue
+			if row:
+				row.update(wanted)
+			else:
+				org.append("members", wanted)
+			org.save(ignore_permissions=True)
+			changed += 1
+	return changed
 
 
 def ensure_demo_data(scale: int = 3000, seed: int = DEFAULT_SEED) -> dict:

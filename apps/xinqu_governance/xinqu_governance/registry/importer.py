@@ -43,6 +43,7 @@ from xinqu_governance.registry import citizen_id
 from xinqu_governance.registry.bulk import insert_rows, new_child_name, reserve_series
 from xinqu_governance.registry.grids import recount_grids
 from xinqu_governance.registry.housing import dwelling_name, recount_housing, unit_name
+from xinqu_governance.registry.hukou import hukou_addresses
 from xinqu_governance.registry.utils import (
 	LEVEL_GRID,
 	LEVEL_TOWN,
@@ -904,9 +905,12 @@ def _write_chunk(chunk: list[dict]):
 			"member_count",
 			"grid",
 			"jurisdiction",
+			"hukou_address",
 			*HOUSEHOLD_FIELDS,
 		],
 	)
+	# 户籍随房走 (§9): a household given a dwelling takes its address as hukou address
+	addresses = hukou_addresses(g["household"].get("dwelling") for g in chunk)
 	household_inserts = []
 	for group in chunk:
 		household = group["household"]
@@ -919,6 +923,8 @@ def _write_chunk(chunk: list[dict]):
 		if "dwelling" not in household:
 			values.pop("dwelling", None)
 			values.pop("compound", None)
+		elif values.get("dwelling"):
+			values["hukou_address"] = addresses.get(values["dwelling"], "")
 		values.update(
 			head=head["_name"],
 			head_name=head.get("full_name"),

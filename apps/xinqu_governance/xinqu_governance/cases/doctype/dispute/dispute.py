@@ -38,6 +38,7 @@ class Dispute(MajorCaseMixin, CaseWorkflowMixin, Document):
 		case_owner: DF.Link | None
 		category: DF.Link | None
 		closed_on: DF.Datetime | None
+		criminal_case_reference: DF.Data | None
 		description: DF.Text | None
 		escalation_count: DF.Int
 		fulfilment_checked_on: DF.Date | None
@@ -62,10 +63,13 @@ class Dispute(MajorCaseMixin, CaseWorkflowMixin, Document):
 		resolution_due: DF.Datetime | None
 		response_due: DF.Datetime | None
 		risk_assessment: DF.Link | None
+		sla_check_at: DF.Datetime | None
 		sla_status: DF.Literal["", "On Track", "Due Soon", "Overdue", "Met"]
 		source_event: DF.Link | None
 		state_entered_on: DF.Datetime | None
 		subject: DF.Data
+		turned_criminal: DF.Check
+		turned_criminal_on: DF.Date | None
 		workflow_state: DF.Link | None
 	# end: auto-generated types
 

@@ -8,6 +8,7 @@ from frappe.model.document import Document
 
 from xinqu_governance.cases.case_types import is_case_doctype
 from xinqu_governance.cases.early_warning import OVERDUE_CASE, PEOPLE_INVOLVED, REPEATED_SUBJECT
+from xinqu_governance.cases.sla_schedule import recheck_open_cases
 
 NUMBER_TYPES = ("Int", "Float", "Long Int")
 
@@ -19,6 +20,8 @@ class EarlyWarningRule(Document):
 		self.validate_people_field()
 
 	def on_update(self):
+		# an Overdue Case rule's hours decide when the SLA job looks at a case again
+		recheck_open_cases(self)
 		# the index on the rule's subject, made after the commit (DDL would commit the transaction)
 		frappe.enqueue(
 			"xinqu_governance.cases.case_types.ensure_case_indexes",
@@ -27,6 +30,9 @@ class EarlyWarningRule(Document):
 			deduplicate=True,
 			job_id="xinqu-ensure-case-indexes",
 		)
+
+	def on_trash(self):
+		recheck_open_cases(self)
 
 	def validate_case_doctype(self):
 		if not self.case_doctype:

@@ -59,6 +59,7 @@ class EmergencyIncident(MajorCaseMixin, CaseWorkflowMixin, Document):
 		response_due: DF.Datetime | None
 		response_log: DF.Table[IncidentResponseLog]
 		risk_assessment: DF.Link | None
+		sla_check_at: DF.Datetime | None
 		sla_status: DF.Literal["", "On Track", "Due Soon", "Overdue", "Met"]
 		source_event: DF.Link | None
 		state_entered_on: DF.Datetime | None

@@ -48,6 +48,7 @@ class GridEvent(CaseWorkflowMixin, Document):
 		resident: DF.Link | None
 		resolution_due: DF.Datetime | None
 		response_due: DF.Datetime | None
+		sla_check_at: DF.Datetime | None
 		sla_status: DF.Literal["", "On Track", "Due Soon", "Overdue", "Met"]
 		state_entered_on: DF.Datetime | None
 		subject: DF.Data

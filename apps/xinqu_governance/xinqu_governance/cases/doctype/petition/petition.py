@@ -72,7 +72,12 @@ class Petition(CaseWorkflowMixin, Document):
 		reported_on: DF.Datetime | None
 		resolution_due: DF.Datetime | None
 		response_due: DF.Datetime | None
+		review_petition: DF.Link | None
+		review_requested_on: DF.Datetime | None
 		satisfaction: DF.Literal["", "Satisfied", "Basically Satisfied", "Dissatisfied"]
+		self_rated_on: DF.Datetime | None
+		self_rating: DF.Literal["", "Satisfied", "Basically Satisfied", "Dissatisfied"]
+		sla_check_at: DF.Datetime | None
 		sla_status: DF.Literal["", "On Track", "Due Soon", "Overdue", "Met"]
 		source_event: DF.Link | None
 		state_entered_on: DF.Datetime | None

@@ -56,6 +56,9 @@ class ServiceRequest(CaseWorkflowMixin, Document):
 			"Housing Allocation",
 			"Other",
 		]
+		self_rated_on: DF.Datetime | None
+		self_rating: DF.Literal["", "Satisfied", "Basically Satisfied", "Dissatisfied"]
+		sla_check_at: DF.Datetime | None
 		sla_status: DF.Literal["", "On Track", "Due Soon", "Overdue", "Met"]
 		source_event: DF.Link | None
 		state_entered_on: DF.Datetime | None

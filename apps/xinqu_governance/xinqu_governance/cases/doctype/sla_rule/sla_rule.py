@@ -6,12 +6,20 @@ from frappe import _
 from frappe.model.document import Document
 
 from xinqu_governance.cases.case_types import is_case_doctype, level_rank
+from xinqu_governance.cases.sla_schedule import recheck_open_cases
 
 
 class SLARule(Document):
 	def validate(self):
 		self.validate_case_doctype()
 		self.validate_escalation_level()
+
+	def on_update(self):
+		# the rule's hours decide when the SLA job looks at a case again
+		recheck_open_cases(self)
+
+	def on_trash(self):
+		recheck_open_cases(self)
 
 	def validate_case_doctype(self):
 		if not is_case_doctype(self.case_doctype):

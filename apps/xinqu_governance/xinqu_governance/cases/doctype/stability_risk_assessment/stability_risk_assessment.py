@@ -8,6 +8,10 @@ from frappe.utils import cint, now_datetime
 
 from xinqu_governance.cases.case_types import is_case_doctype
 from xinqu_governance.cases.workflow_guard import CaseWorkflowMixin
+from xinqu_governance.registry.doctype.village_decision.village_decision import (
+	link_risk_assessment,
+	unlink_risk_assessment,
+)
 from xinqu_governance.registry.utils import ensure_index
 
 
@@ -64,10 +68,12 @@ class StabilityRiskAssessment(CaseWorkflowMixin, Document):
 			"Other",
 		]
 		risk_level: DF.Literal["", "High", "Medium", "Low"]
+		sla_check_at: DF.Datetime | None
 		sla_status: DF.Literal["", "On Track", "Due Soon", "Overdue", "Met"]
 		state_entered_on: DF.Datetime | None
 		subject: DF.Data
 		subject_type: DF.Literal["Major Decision", "Major Plan", "Construction Project", "Major Case"]
+		village_decision: DF.Link | None
 		workflow_state: DF.Link | None
 	# end: auto-generated types
 
@@ -78,7 +84,21 @@ class StabilityRiskAssessment(CaseWorkflowMixin, Document):
 		self.validate_approval()
 
 	def validate_subject(self):
-		"""A case assessed is named by its type and number; other subjects by their title."""
+		"""A case assessed is named by its type and number; a village decision (§23) by its record;
+		other subjects by their title."""
+		if self.subject_type != "Major Decision":
+			self.village_decision = None
+		if self.village_decision:
+			decision = frappe.db.get_value(
+				"Village Decision", self.village_decision, ["matter", "jurisdiction"], as_dict=True
+			)
+			if not decision:
+				frappe.throw(
+					_("Village decision {0} does not exist.").format(self.village_decision),
+					title=_("Missing Decision"),
+				)
+			self.subject = self.subject or decision.matter
+			self.jurisdiction = self.jurisdiction or decision.jurisdiction
 		if self.subject_type != "Major Case":
 			self.reference_doctype = None
 			self.reference_name = None
@@ -108,6 +128,12 @@ class StabilityRiskAssessment(CaseWorkflowMixin, Document):
 		self.validate_risk_level_and_measures()
 		self.approved_by = frappe.session.user
 		self.approved_on = now_datetime()
+
+	def on_update(self):
+		before = self.get_doc_before_save()
+		if before and before.village_decision and before.village_decision != self.village_decision:
+			unlink_risk_assessment(before.village_decision, self.name)
+		link_risk_assessment(self)
 
 	def validate_risk_level_and_measures(self):
 		if not self.risk_level:

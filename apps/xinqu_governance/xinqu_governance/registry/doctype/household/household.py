@@ -9,6 +9,7 @@ from frappe.utils import getdate
 
 from xinqu_governance.registry.grids import recount_grids
 from xinqu_governance.registry.housing import recount_housing
+from xinqu_governance.registry.hukou import apply_hukou_rules, record_hukou_move
 from xinqu_governance.registry.utils import (
 	LEVEL_GRID,
 	LEVEL_VILLAGE,
@@ -52,6 +53,7 @@ class Household(Document):
 		self.validate_members()
 		self.validate_allocation()
 		self.validate_low_income()
+		apply_hukou_rules(self)
 		check_derived_jurisdiction_permission(self)
 
 	def validate_household_code(self):
@@ -168,6 +170,7 @@ class Household(Document):
 		before = self.get_doc_before_save()
 		self.sync_member_residents()
 		self.update_dwellings(before.dwelling if before else None)
+		record_hukou_move(self, before)
 		recount_grids({self.grid, before.grid if before else None})
 		recount_housing({self.compound, before.compound if before else None})
 

@@ -5,7 +5,13 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from xinqu_governance.registry.utils import ensure_index, validate_phone
+from xinqu_governance.registry.three_in_one import THREE_BODIES, roster_problems_of, validate_seats
+from xinqu_governance.registry.utils import (
+	LEVEL_VILLAGE,
+	ensure_index,
+	validate_jurisdiction_level,
+	validate_phone,
+)
 
 
 class Organisation(Document):
@@ -15,6 +21,9 @@ class Organisation(Document):
 	def validate(self):
 		self.contact_phone = validate_phone(self.contact_phone, "Contact Phone")
 		self.validate_members()
+		if self.org_type in THREE_BODIES:
+			validate_jurisdiction_level(self.jurisdiction, LEVEL_VILLAGE, "Jurisdiction")
+		validate_seats(self)
 
 	def validate_members(self):
 		seen = set()
@@ -30,6 +39,15 @@ class Organisation(Document):
 				)
 			seen.add(key)
 		self.member_count = len(self.members)
+
+	def on_update(self):
+		"""A seat of the 三位一体 roster that is empty or not backed by an assignment is pointed out
+		(not refused: the bodies are registered one by one, the assignments by another office)."""
+		problems = roster_problems_of(self)
+		if problems:
+			frappe.msgprint(
+				"<br>".join(problems), title=_("Three-in-One Roster"), indicator="orange", alert=True
+			)
 
 
 def on_doctype_update():
