@@ -175,3 +175,39 @@ def test_a_new_case_from_a_user_brings_no_bookkeeping(people):
 	assert make_case("Dispute", people.village_a1, people.staff_a1, handling_level="Town").handling_level == (
 		"Town"
 	)
+
+
+def test_a_concluded_dispute_records_its_fulfilment_and_nothing_else(people):
+	"""履行情况 after conclusion: the village that may close disputes records status, date and note (the
+	form is read-only, the dialog calls `record_fulfilment`); the agreement itself stays as concluded,
+	another village's staff may not, and a dispute without an agreement has nothing to fulfil."""
+	from xinqu_governance.cases.doctype.dispute.dispute import record_fulfilment
+
+	dispute = dispute_at_village(people)
+	ready_to_close(dispute.name, people.staff_a1)
+	closed = act(dispute, "Close Case", people.staff_a1)
+	assert closed.workflow_state == "Concluded"
+	with as_user(people.staff_a1):
+		record_fulfilment(closed.name, "Partially Fulfilled", "2026-12-01", "楼层已调换，搬家费尚未支付")
+	assert frappe.db.get_value(
+		"Dispute", closed.name, ["agreement_fulfilment", "fulfilment_checked_on", "fulfilment_note"]
+	) == ("Partially Fulfilled", frappe.utils.getdate("2026-12-01"), "楼层已调换，搬家费尚未支付")
+	timeline = frappe.get_all(
+		"Comment",
+		filters={"reference_doctype": "Dispute", "reference_name": closed.name, "comment_type": "Info"},
+		pluck="content",
+	)
+	assert "2026年12月1日回访协议履行情况：部分履行。 楼层已调换，搬家费尚未支付" in timeline
+	with pytest.raises(StateEditError):  # the follow-up fields only
+		edit("Dispute", closed.name, people.staff_a1, fulfilment_note="已履行", agreement_text="改写的协议")
+	with pytest.raises(frappe.PermissionError):
+		with as_user(people.staff_b1):
+			record_fulfilment(closed.name, "Fulfilled")
+	assert frappe.db.get_value("Dispute", closed.name, "agreement_fulfilment") == "Partially Fulfilled"
+
+	failed = act(dispute_at_village(people), "Escalate to Town", people.staff_a1)
+	ready_to_close(failed.name, people.officer_a, outcome="Mediation Failed")
+	failed = act(failed, "Close Case", people.officer_a)
+	with pytest.raises(frappe.ValidationError, match="no agreement"):
+		with as_user(people.officer_a):
+			record_fulfilment(failed.name, "Fulfilled")

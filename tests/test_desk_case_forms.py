@@ -248,14 +248,68 @@ def test_record_mediation_session_adds_a_row_and_saves(people, chromium, live_se
 	rows = frappe.get_all(
 		"Mediation Session",
 		filters={"parent": people.dispute, "parenttype": "Dispute"},
-		fields=["location", "summary", "mediator", "session_on"],
+		fields=["location", "summary", "mediator", "session_on", "handling_level"],
 	)
 	assert len(rows) == before + 1
-	assert any(
-		(r.location, r.summary, r.mediator) == ("村调解室", "双方同意下周再谈", people.staff_a1)
+	assert any(  # the level the dispute is handled at, kept by the server
+		(r.location, r.summary, r.mediator, r.handling_level)
+		== ("村调解室", "双方同意下周再谈", people.staff_a1, "Village")
 		and r.session_on
 		for r in rows
 	)
+
+
+def test_record_fulfilment_on_a_concluded_dispute(people, chromium, live_server):
+	"""The concluded dispute's form is read-only for the village; "Record Fulfilment" still records the
+	履行情况 (status, date, note) through the server, under the edit rights."""
+	dispute = act(
+		make_case("Dispute", people.village_a1, people.staff_a1, parties=[{"party_name": "张某"}]),
+		"Accept",
+		people.staff_a1,
+	)
+	with as_user(people.staff_a1):
+		doc = frappe.get_doc("Dispute", dispute.name)
+		doc.update(
+			{
+				"outcome": "Agreement",
+				"agreement_text": "双方同意调换楼层",
+				"parties": [{"party_name": "张某", "satisfaction": "Satisfied"}],
+			}
+		)
+		doc.save()
+	act(doc, "Close Case", people.staff_a1)
+	frappe.db.commit()
+	desk = desk_of(chromium, live_server, people.staff_a1)
+	try:
+		desk.open_form("Dispute", dispute.name)
+		button(desk, "Record Fulfilment").click()
+		desk.page.wait_for_selector(".modal.show [data-fieldname='fulfilment_note'] textarea")
+		desk.page.locator(".modal.show [data-fieldname='agreement_fulfilment'] select").select_option(
+			"Partially Fulfilled"
+		)
+		desk.page.locator(".modal.show [data-fieldname='fulfilment_note'] textarea").fill("搬家费尚未支付")
+		desk.page.locator(".modal.show .btn-primary").click()
+		desk.page.wait_for_function(
+			"() => cur_frm.doc.agreement_fulfilment === 'Partially Fulfilled' && !document.querySelector('.modal.show')"
+		)
+		desk.wait_idle()
+		assert desk.take_problems() == []
+	finally:
+		desk.page.context.close()
+
+	fresh()
+	row = frappe.db.get_value(
+		"Dispute",
+		dispute.name,
+		["workflow_state", "agreement_fulfilment", "fulfilment_checked_on", "fulfilment_note"],
+		as_dict=True,
+	)
+	assert (row.workflow_state, row.agreement_fulfilment, row.fulfilment_note) == (
+		"Concluded",
+		"Partially Fulfilled",
+		"搬家费尚未支付",
+	)
+	assert row.fulfilment_checked_on == frappe.utils.getdate()
 
 
 def test_record_turned_criminal_on_a_concluded_dispute(people, chromium, live_server):

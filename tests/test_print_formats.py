@@ -4,6 +4,7 @@ prints blanks instead of "None", round-trips through the profile, and over HTTP 
 the village and refused to a user of another village."""
 
 import datetime
+import os
 import random
 import re
 import shutil
@@ -12,13 +13,14 @@ from pathlib import Path
 
 import frappe
 import pytest
+import requests
 from frappe.utils import add_days, add_to_date, formatdate, getdate, now_datetime
 from xinqu_governance.governance.link_access import app_modules
 from xinqu_governance.profile import apply_profile, export_profile
 from xinqu_governance.profile.reader import read_profile
 from xinqu_governance.registry.citizen_id import make_citizen_id
 
-from tests.case_factories import case_profile, make_case, make_unit, purge_cases
+from tests.case_factories import act, as_user, case_profile, make_case, make_unit, purge_cases
 from tests.factories import (
 	PASSWORD,
 	make_building,
@@ -30,6 +32,9 @@ from tests.factories import (
 
 REPO = Path(__file__).resolve().parents[1]
 PDF_DIR = Path("/tmp/xq_print_formats")  # the last PDFs rendered, to look at
+# XQ_PRINT_SCREENS=dir: the long-content renders also leave a PNG of their first and last page there
+# (scripts/update_print_screens keeps them in docs/print_formats/)
+PRINT_SCREENS = os.environ.get("XQ_PRINT_SCREENS")
 
 # print format → (doctype, key of the record in `world`)
 DOCUMENTS = {
@@ -309,6 +314,39 @@ def flat(text: str) -> str:
 	return re.sub(r"\s+", "", text)
 
 
+def pdf_pages(pdf: bytes, name: str) -> list[str]:
+	"""The flattened text of each page (`pdftotext -raw -f N -l N`: rotated text, the draft mark,
+	comes out in reading order); the PDF is kept in PDF_DIR."""
+	PDF_DIR.mkdir(exist_ok=True)
+	path = PDF_DIR / f"{name}.pdf"
+	path.write_bytes(pdf)
+	info = subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True, text=True).stdout
+	count = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+	return [
+		flat(
+			subprocess.run(
+				["pdftotext", "-raw", "-f", str(n), "-l", str(n), str(path), "-"],
+				capture_output=True,
+				check=True,
+				text=True,
+			).stdout
+		)
+		for n in range(1, count + 1)
+	]
+
+
+def page_pngs(name: str, slug: str, pages: int) -> None:
+	"""First and last page of PDF_DIR/<name>.pdf as PNGs <slug>-first.png / <slug>-last.png (poppler)."""
+	target = Path(PRINT_SCREENS)
+	target.mkdir(parents=True, exist_ok=True)
+	for which, page in (("first", 1), ("last", pages)):
+		subprocess.run(
+			["pdftoppm", "-png", "-r", "60", "-singlefile", "-f", str(page), "-l", str(page),
+			 str(PDF_DIR / f"{name}.pdf"), str(target / f"{slug}-{which}")],
+			check=True,
+		)
+
+
 def has_translated(body: str, source: str) -> bool:
 	"""The translation of `source` is in the flattened text (a word broken at a hyphen included)."""
 	return flat(frappe._(source)).replace("-", "") in body.replace("-", "")
@@ -482,6 +520,271 @@ def test_empty_fields_print_as_blanks(world, chinese):
 	text, size = pdf_text(pdf, "人民调解协议书-空白")
 	assert_common(text, size, "人民调解协议书", dispute.name)
 	assert "当事人申请人" in flat(text) and "年月日" in flat(text)
+
+
+# ------------------------------------------------------------------ long documents keep their signatures
+
+
+def lengthen(world, print_format, doc, k):
+	"""Fill `doc` (in memory) with `k` units of content before its closing part; returns the closing
+	content that must share a page with the signature block, and the signature block's markers."""
+	if print_format == "人民调解协议书":
+		doc.agreement_text = "\n".join(
+			f"{i}、祁永福于本协议签订之日起{i + 2}日内完成第{i}项约定的修复工作，经马文华验收确认后视为履行完毕。"
+			for i in range(1, k + 1)
+		)
+		return f"完成第{k}项约定", ("人民调解员（签名）", "记录人（签名）", "人民调解委员会（印）")
+	if print_format == "信访受理告知书":
+		doc.subject = "反映" + "安置房电梯长期停运、物业公司不予维修、老人出行困难，" * k + "请求解决"
+		return "五、属于诉讼", ("（印）", "信访人签收")
+	if print_format in ("交办单", "督办单"):
+		doc.instruction = "\n".join(
+			f"{i}. 请督促当事双方按调解协议履行第{i}项义务，并将履行情况书面报告。" for i in range(1, k + 1)
+		)
+		issuer = doc.issuer_jurisdiction or ("交办单位" if print_format == "交办单" else "督办单位")
+		return "说明：", (f"{issuer}（印）",)
+	if print_format == "户情卡":
+		doc.allocation_plan = "平安县回迁安置分配方案" + "（补充说明：按原宅基地面积与家庭人口核定安置面积）" * k
+		return "特殊需求", ("核对人（网格员）",)
+	if print_format == "网格花名册":
+		for i in range(1, k + 1):
+			doc.append("workers", {"worker_name": f"网格员{i}号", "phone": f"1390972{i:04d}"})
+		return "合计", ("网格员（签名）",)
+	if print_format == "社会稳定风险评估报告":
+		for i in range(1, k + 1):
+			doc.append(
+				"measures",
+				{"risk_level": "Medium", "measure": f"第{i}项措施：入户走访回迁户并逐户登记意见，化解楼层分配矛盾。"},
+			)
+		return "六、跟踪落实", (f"{doc.handling_unit}（印）", "下次复评日期")
+	raise KeyError(print_format)
+
+
+def render_long(world, print_format, k):
+	doctype, name = record_of(world, print_format)
+	doc = frappe.get_doc(doctype, name)
+	closing, signature = lengthen(world, print_format, doc, k)
+	pdf = frappe.get_print(doctype, name, print_format=print_format, doc=doc, as_pdf=True)
+	return pdf_pages(pdf, f"{print_format}-长"), closing, signature
+
+
+def assert_signature_not_alone(pages, closing, signature, print_format, k):
+	"""The signature block is on one page, the page of the content that closes the document."""
+	signed = [n for n, page in enumerate(pages) if any(marker in page for marker in signature)]
+	assert signed, f"{print_format} ({k}): no signature block in {pages}"
+	assert len(set(signed)) == 1 and all(m in pages[signed[0]] for m in signature), (
+		f"{print_format} ({k}): the signature block is split over pages {[n + 1 for n in signed]}"
+	)
+	assert closing in pages[signed[0]], (
+		f"{print_format} ({k}): page {signed[0] + 1} holds the signature block without {closing}: "
+		f"{pages[signed[0]][:300]}"
+	)
+
+
+@pytest.mark.parametrize("print_format", list(DOCUMENTS))
+def test_a_long_document_keeps_its_signatures_with_its_last_content(world, chinese, print_format):
+	"""The content grown until the document runs onto a second page: at that length (where the
+	signature block would be the first thing to spill over) and the next ones, the signatures, seal
+	and date stand on the page of the document's closing content, never alone."""
+	checked, k, previous = {}, 1, 0
+
+	def check(n):
+		if n not in checked:
+			pages, closing, signature = render_long(world, print_format, n)
+			assert_signature_not_alone(pages, closing, signature, print_format, n)
+			checked[n] = len(pages)
+		return checked[n]
+
+	while check(k) < 2:  # doubling, then halving to the first length that makes two pages
+		previous, k = k, k * 2
+		assert k <= 256, f"{print_format} never runs onto a second page"
+	low, high = previous, k
+	while high - low > 1:
+		middle = (low + high) // 2
+		low, high = (low, middle) if check(middle) >= 2 else (middle, high)
+	for n in (high, high + 1):
+		check(n)
+	if PRINT_SCREENS:
+		render_long(world, print_format, high + 1)
+		stem = next(
+			Path(f.relative_path).stem
+			for f in read_profile(REPO)
+			if any(doc.get("doctype") == "Print Format" and doc.get("name") == print_format for doc in f.docs)
+		)
+		page_pngs(f"{print_format}-长", stem, checked[high + 1])
+
+
+# ------------------------------------------------------------------ who signs, whether it is in force, how to track
+
+
+def test_the_agreement_is_signed_by_the_body_that_concluded_the_mediation(world, chinese):
+	"""Mediation failed at the village, escalated, agreed at the town: the town's people's mediation
+	committee seals it, the town session's mediator and recorder sign it, on that session's date, with
+	the fulfilment terms; a registered committee of the town is printed by its own name."""
+	tree = world.tree
+	parties = [
+		{"party_name": "赵某甲", "party_role": "Applicant", "satisfaction": "Satisfied"},
+		{"party_name": "钱某乙", "party_role": "Respondent", "satisfaction": "Satisfied"},
+	]
+	dispute = act(
+		make_case("Dispute", tree.village_a1, world.staff_a1, subject="宅基地边界纠纷", parties=parties),
+		"Accept",
+		world.staff_a1,
+	)
+	world.printed.append(dispute.name)
+	with as_user(world.staff_a1):
+		doc = frappe.get_doc("Dispute", dispute.name)
+		doc.append(
+			"mediation_sessions",
+			{"session_on": add_to_date(now_datetime(), days=-5), "mediator": world.staff_a1, "result": "Mediation Failed"},
+		)
+		doc.outcome = "Mediation Failed"
+		doc.save()
+	dispute = act(doc, "Escalate to Town", world.staff_a1)
+	agreed_on = add_to_date(now_datetime(), days=-1)
+	deadline = add_days(getdate(), 15)
+	with as_user(world.officer):
+		doc = frappe.get_doc("Dispute", dispute.name)
+		doc.append(
+			"mediation_sessions",
+			{"session_on": agreed_on, "mediator": world.officer, "recorder": world.grid_worker, "result": "Agreement"},
+		)
+		doc.update(
+			{
+				"outcome": "Agreement",
+				"agreement_text": "一、双方以原界桩为准重新确定宅基地边界；\n二、钱某乙拆除越界围墙。",
+				"fulfilment_method": "钱某乙自行拆除越界围墙，镇人民调解委员会现场确认",
+				"fulfilment_deadline": deadline,
+			}
+		)
+		doc.save()
+	concluded = act(doc, "Close Case", world.officer)
+	assert concluded.workflow_state == "Concluded"
+	assert [row.handling_level for row in concluded.mediation_sessions] == ["Village", "Town"]
+
+	pdf = frappe.get_print("Dispute", concluded.name, print_format="人民调解协议书", as_pdf=True)
+	(page,) = pdf_pages(pdf, "人民调解协议书-镇")
+	assert f"{tree.town_a}人民调解委员会（印）" in page
+	assert f"{tree.village_a1}人民调解委员会" not in page
+	assert "人民调解员（签名）：王督办" in page and "记录人（签名）：张网格" in page
+	assert "李调解" not in page  # the village mediator of the failed session signs nothing
+	assert f"{agreed_on.year}年{agreed_on.month}月{agreed_on.day}日" in page
+	assert "钱某乙自行拆除越界围墙，镇人民调解委员会现场确认" in page
+	assert f"履行期限：{deadline.year}年{deadline.month}月{deadline.day}日前履行完毕" in page
+	assert "草稿" not in page and "未生效" not in page  # concluded with an agreement: in force
+
+	committee = frappe.get_doc(
+		{
+			"doctype": "Organisation",
+			"organisation_name": f"{tree.town_a}矛盾纠纷人民调解委员会",
+			"org_type": "Mediation Committee",
+			"jurisdiction": tree.town_a,
+		}
+	).insert(ignore_permissions=True)
+	pdf = frappe.get_print("Dispute", concluded.name, print_format="人民调解协议书", as_pdf=True)
+	assert f"{committee.organisation_name}（印）" in pdf_pages(pdf, "人民调解协议书-镇调委会")[0]
+
+
+def test_agreement_sessions_recorded_before_the_level_was_kept_get_the_disputes_level(world, chinese):
+	"""The patch `mediation_session_levels`: an agreement session without a level takes the dispute's
+	level and unit (the level it was concluded at); a session without an agreement stays unknown, and
+	the agreement prints the committee of that level."""
+	from xinqu_governance.patches.v1_0 import mediation_session_levels
+
+	dispute = make_case(
+		"Dispute",
+		world.tree.village_a1,
+		mediation_sessions=[
+			{"session_on": add_to_date(now_datetime(), days=-3), "mediator": world.staff_a1, "result": "Continued"},
+			{"session_on": add_to_date(now_datetime(), days=-1), "mediator": world.officer, "result": "Agreement"},
+		],
+	)
+	world.printed.append(dispute.name)
+	frappe.db.sql(
+		"update `tabMediation Session` set handling_level = null, handling_unit = null where parent = %s",
+		dispute.name,
+	)
+	frappe.db.set_value(
+		"Dispute", dispute.name, {"handling_level": "Town", "handling_unit": world.unit_town}, update_modified=False
+	)
+	mediation_session_levels.execute()
+	rows = frappe.get_all(
+		"Mediation Session",
+		filters={"parent": dispute.name},
+		fields=["result", "handling_level", "handling_unit"],
+		order_by="idx asc",
+	)
+	assert [(r.result, r.handling_level, r.handling_unit) for r in rows] == [
+		("Continued", None, None),
+		("Agreement", "Town", world.unit_town),
+	]
+	(page,) = pdf_pages(
+		frappe.get_print("Dispute", dispute.name, print_format="人民调解协议书", as_pdf=True), "人民调解协议书-补"
+	)
+	assert f"{world.tree.town_a}人民调解委员会（印）" in page and "人民调解员（签名）：王督办" in page
+
+
+def marks_of(doctype, name, print_format, **in_memory):
+	"""The mark printed on each page of `print_format` for the record with `in_memory` changes."""
+	doc = frappe.get_doc(doctype, name)
+	doc.update(in_memory)
+	pdf = frappe.get_print(doctype, name, print_format=print_format, doc=doc, as_pdf=True)
+	pages = pdf_pages(pdf, f"{print_format}-标记")
+	return [("草稿" if "草稿" in page else "") + ("未生效" if "未生效" in page else "") for page in pages]
+
+
+def test_documents_of_cases_not_in_force_are_marked_across_every_page(world, chinese):
+	dispute, petition, assessment = world.dispute.name, world.petition.name, world.assessment.name
+	# a new dispute (first workflow state), over two pages: 草稿 on each
+	doc = frappe.get_doc("Dispute", dispute)
+	lengthen(world, "人民调解协议书", doc, 24)
+	pages = pdf_pages(
+		frappe.get_print("Dispute", dispute, print_format="人民调解协议书", doc=doc, as_pdf=True), "人民调解协议书-草稿"
+	)
+	assert len(pages) >= 2 and all("草稿" in page for page in pages)
+	assert marks_of("Dispute", dispute, "人民调解协议书", workflow_state="Mediation at Town") == ["未生效"]
+	concluded = {"workflow_state": "Concluded", "closed_on": now_datetime(), "outcome": "Agreement"}
+	assert marks_of("Dispute", dispute, "人民调解协议书", **concluded) == [""]
+	assert marks_of("Dispute", dispute, "人民调解协议书", **{**concluded, "outcome": "Mediation Failed"}) == [
+		"未生效"
+	]
+	assert marks_of("Dispute", dispute, "人民调解协议书", **concluded, is_withdrawn=1) == ["未生效"]
+	# the acceptance notice is in force once the petition is accepted
+	assert marks_of("Petition", petition, "信访受理告知书") == [""]
+	assert marks_of("Petition", petition, "信访受理告知书", accepted_on=None, workflow_state="Registered") == ["草稿"]
+	# the risk assessment report once the assessment is approved
+	assert marks_of("Stability Risk Assessment", assessment, "社会稳定风险评估报告") == ["草稿"]
+	assert marks_of(
+		"Stability Risk Assessment", assessment, "社会稳定风险评估报告", workflow_state="Under Review"
+	) == ["未生效"]
+	assert marks_of(
+		"Stability Risk Assessment", assessment, "社会稳定风险评估报告", workflow_state="Approved", is_approved=1
+	) == [""]
+	# documents of records that are not cases are never marked
+	assert marks_of("Household", world.household, "户情卡") == [""]
+	assert marks_of("Supervision", world.supervision.name, "督办单") == [""]
+
+
+def test_the_acceptance_notice_prints_the_code_the_track_page_takes(world, chinese, live_server):
+	"""The notice prints the petition's tracking code as the portal shows it (a window petition has one
+	too, `portal/case_tracking.py`) and sends the petitioner to the site's /petition/track, where that
+	very text finds the petition."""
+	from xinqu_governance.portal.case_tracking import tracking_code_of
+
+	from tests.case_factories import clear_portal_rate_limits
+
+	petition = world.petition.name
+	printed = tracking_code_of("Petition", petition)
+	assert re.fullmatch(r"[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}", printed)
+	(page,) = pdf_pages(
+		frappe.get_print("Petition", petition, print_format="信访受理告知书", as_pdf=True), "告知书-查询码"
+	)
+	assert f"查询码{printed}" in page
+	assert f"{frappe.utils.get_url('/petition/track')}（“查询进度”），输入查询码{printed}，查询办理进度" in page
+	clear_portal_rate_limits()
+	response = requests.get(f"{live_server}/petition/track", params={"code": printed}, timeout=60)
+	assert response.status_code == 200
+	assert 'id="progress-case"' in response.text and petition in response.text
 
 
 @pytest.mark.parametrize("print_format", list(DOCUMENTS))

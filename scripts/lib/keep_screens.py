@@ -1,4 +1,5 @@
-"""Copy the key desk screenshots into docs/screens as small PNGs (a 256-colour palette)."""
+"""Copy the key desk screenshots into docs/screens as small PNGs (a 256-colour palette).
+`--all SOURCE TARGET` keeps every PNG of SOURCE (the print formats' pages, scripts/update_print_screens)."""
 
 import sys
 from pathlib import Path
@@ -19,9 +20,9 @@ KEY_SCREENS = (
 )
 
 
-def main(source: Path, target: Path) -> None:
+def main(source: Path, target: Path, names=KEY_SCREENS) -> None:
 	target.mkdir(parents=True, exist_ok=True)
-	for name in KEY_SCREENS:
+	for name in names:
 		png = source / f"{name}.png"
 		if not png.exists():
 			print(f"missing: {png}")
@@ -32,4 +33,8 @@ def main(source: Path, target: Path) -> None:
 
 
 if __name__ == "__main__":
-	main(Path(sys.argv[1]), Path(sys.argv[2]))
+	if sys.argv[1] == "--all":
+		source = Path(sys.argv[2])
+		main(source, Path(sys.argv[3]), sorted(png.stem for png in source.glob("*.png")))
+	else:
+		main(Path(sys.argv[1]), Path(sys.argv[2]))

@@ -12,7 +12,9 @@
   rows may change the case's fields, and only where the user holds that role (at the case's node or
   an ancestor, `governance.node_powers`). States marked `closes_case` (closed, withdrawn) are thereby
   read-only except for the roles their rows name: the profile names Governance Administrator
-  (`workflows/*.json`). The Administrator, a Governance Administrator over the case and code that
+  (`workflows/*.json`). After a case is closed (not withdrawn) its follow-up fields (`FOLLOW_UP_FIELDS`:
+  the 履行情况 of a mediation agreement) stay editable, and only they, by a user holding over the case
+  a role that may close it (a transition into the closing state). The Administrator, a Governance Administrator over the case and code that
   saves with `ignore_permissions` are not held to state rights.
 """
 
@@ -35,6 +37,10 @@ SYSTEM_FIELDS = (
 	"closed_on",
 	"is_withdrawn",
 )
+# the follow-up of a closed case, by DocType: changed after the case is closed, and only these
+FOLLOW_UP_FIELDS = {
+	"Dispute": ("agreement_fulfilment", "fulfilment_checked_on", "fulfilment_note"),
+}
 # kept by a background job without a new `modified`: a stale form value is put back, not refused
 RESTORED_FIELDS = ("sla_status", "sla_check_at")
 
@@ -128,6 +134,8 @@ def refuse_edits_outside_state_rights(doc, before) -> None:
 	held = roles_held_over(user, before.jurisdiction) | (set(frappe.get_roles(user)) - set(GOVERNANCE_ROLES))
 	if editors & held or GOVERNANCE_ADMINISTRATOR in held:
 		return
+	if is_follow_up(doc.doctype, workflow, state, before, edited, held):
+		return
 	frappe.throw(
 		_("{0} {1} is in state {2}: only a {3} over {4} may change it (you changed {5}).").format(
 			_(doc.doctype),
@@ -140,6 +148,21 @@ def refuse_edits_outside_state_rights(doc, before) -> None:
 		StateEditError,
 		title=_("Not Editable in This State"),
 	)
+
+
+def is_follow_up(doctype, workflow, state, before, edited, held) -> bool:
+	"""Only follow-up fields changed, on a case closed (not withdrawn), by a holder of a closing role."""
+	allowed = FOLLOW_UP_FIELDS.get(doctype) or ()
+	if not allowed or cint(before.get("is_withdrawn")) or any(df.fieldname not in allowed for df in edited):
+		return False
+	if not any(row.state == state and cint(row.get("closes_case")) for row in workflow.states):
+		return False
+	closers = {row.allowed for row in workflow.transitions if row.next_state == state}
+	return bool(closers & held)
+
+
+def follow_up_fields(doctype: str) -> tuple:
+	return FOLLOW_UP_FIELDS.get(doctype) or ()
 
 
 def system_fields(meta) -> list:

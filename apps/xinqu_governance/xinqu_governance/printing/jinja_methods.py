@@ -15,12 +15,13 @@ a template prints a blank to write on instead of "None".
 
 import frappe
 from frappe import _
-from frappe.utils import cint, formatdate, get_datetime, getdate
+from frappe.utils import cint, formatdate, get_datetime, get_url, getdate
 
+from xinqu_governance.cases.mediating_body import ancestor_of_level, committee_of, mediating_body
 from xinqu_governance.portal.case_tracking import tracking_code_of
+from xinqu_governance.printing.in_force import draft_mark
 
 GRID, VILLAGE, TOWN = "Grid", "Village", "Town"
-MEDIATION_COMMITTEE = "Mediation Committee"
 # the fields holding a case's account of the matter, by preference
 CASE_TEXT_FIELDS = ("description", "content", "assessment", "details", "situation")
 
@@ -250,46 +251,40 @@ def _natural(value) -> tuple:
 
 def xq_ancestor(jurisdiction: str | None, level: str) -> str:
 	"""The node of `level` that contains `jurisdiction` (itself if it has that level), else ""."""
-	if not jurisdiction:
-		return ""
-	node = frappe.db.get_value("Jurisdiction", jurisdiction, ["lft", "rgt", "level"], as_dict=True)
-	if not node:
-		return ""
-	if node.level == level:
-		return jurisdiction
-	names = frappe.get_all(
-		"Jurisdiction",
-		filters={"lft": ("<", node.lft), "rgt": (">", node.rgt), "level": level},
-		pluck="name",
-		limit=1,
-	)
-	return names[0] if names else ""
+	return ancestor_of_level(jurisdiction, level)
 
 
 def xq_mediation_committee(jurisdiction: str | None) -> str:
 	"""The people's mediation committee of a place: the nearest Organisation of type Mediation
-	Committee at the place or above it, else "<village or town>人民调解委员会"."""
-	if not jurisdiction:
+	Committee at the place's village (else town) or above it, else "<village or town>人民调解委员会"."""
+	if not jurisdiction or not frappe.db.exists("Jurisdiction", jurisdiction):
 		return ""
-	node = frappe.db.get_value("Jurisdiction", jurisdiction, ["lft", "rgt"], as_dict=True)
-	if not node:
-		return ""
-	J = frappe.qb.DocType("Jurisdiction")
-	O = frappe.qb.DocType("Organisation")
-	committee = (
-		frappe.qb.from_(O)
-		.join(J)
-		.on(J.name == O.jurisdiction)
-		.select(O.organisation_name)
-		.where((O.org_type == MEDIATION_COMMITTEE) & (J.lft <= node.lft) & (J.rgt >= node.rgt))
-		.orderby(J.lft, order=frappe.qb.desc)
-		.limit(1)
-		.run(pluck=True)
+	return committee_of(xq_ancestor(jurisdiction, VILLAGE) or xq_ancestor(jurisdiction, TOWN) or jurisdiction)
+
+
+def xq_mediating_body(dispute) -> frappe._dict:
+	"""Who concluded the dispute's mediation (`cases.mediating_body`), as the agreement prints it:
+	committee (with the seal), level (translated), unit, mediator and recorder (full names), signed_on
+	(2026年3月5日, "" before an agreement)."""
+	body = mediating_body(dispute)
+	return frappe._dict(
+		committee=body.committee,
+		level=_(body.level) if body.level else "",
+		unit=body.unit,
+		mediator=xq_user_name(body.mediator),
+		recorder=xq_user_name(body.recorder),
+		signed_on=xq_cn_date(body.signed_on),
 	)
-	if committee:
-		return committee[0]
-	place = xq_ancestor(jurisdiction, VILLAGE) or xq_ancestor(jurisdiction, TOWN) or jurisdiction
-	return f"{place}人民调解委员会"
+
+
+def xq_draft_mark(doc) -> str:
+	"""草稿 / 未生效 while the document's case is not where the document attests, else "" (`printing.in_force`)."""
+	return draft_mark(doc)
+
+
+def xq_site_url(path: str = "") -> str:
+	"""The site's address with `path` (where a printed document sends people), e.g. https://…/petition/track."""
+	return get_url(path)
 
 
 def xq_case_summary(doctype: str | None, name: str | None) -> frappe._dict:

@@ -6,6 +6,11 @@
 // dispute's node (cases/turned_criminal.py).
 frappe.ui.form.on("Dispute", {
 	refresh(frm) {
+		// 履行情况: after conclusion the form is read-only; the follow-up fields are recorded here
+		const agreed = ["Agreement", "Partial Agreement"].includes(frm.doc.outcome);
+		if (!frm.is_new() && frm.doc.closed_on && !frm.doc.is_withdrawn && agreed) {
+			frm.add_custom_button(__("Record Fulfilment"), () => record_fulfilment(frm));
+		}
 		if (!frm.is_new() && !frm.doc.turned_criminal && frm.has_perm("write")) {
 			frm.add_custom_button(__("Record Turned Criminal"), () => record_turned_criminal(frm));
 		}
@@ -17,13 +22,17 @@ frappe.ui.form.on("Dispute", {
 
 function record_mediation_session(frm) {
 	frappe.model.with_doctype("Mediation Session", () => {
-		const fields = frappe.meta.get_docfields("Mediation Session").map((df) => ({
-			fieldname: df.fieldname,
-			fieldtype: df.fieldtype,
-			label: df.label ? __(df.label) : "",
-			options: df.options,
-			reqd: df.reqd,
-		}));
+		// the session's level and unit are kept by the server (read-only): not asked
+		const fields = frappe.meta
+			.get_docfields("Mediation Session")
+			.filter((df) => !df.read_only)
+			.map((df) => ({
+				fieldname: df.fieldname,
+				fieldtype: df.fieldtype,
+				label: df.label ? __(df.label) : "",
+				options: df.options,
+				reqd: df.reqd,
+			}));
 		const dialog = new frappe.ui.Dialog({
 			title: __("Record Mediation Session"),
 			fields,
@@ -40,6 +49,38 @@ function record_mediation_session(frm) {
 		});
 		dialog.show();
 	});
+}
+
+function record_fulfilment(frm) {
+	const fieldnames = ["agreement_fulfilment", "fulfilment_checked_on", "fulfilment_note"];
+	const dialog = new frappe.ui.Dialog({
+		title: __("Record Fulfilment"),
+		fields: fieldnames.map((fieldname) => {
+			const df = frappe.meta.get_docfield("Dispute", fieldname);
+			return {
+				fieldname,
+				fieldtype: df.fieldtype,
+				label: __(df.label),
+				options: df.options,
+				reqd: fieldname === "agreement_fulfilment" ? 1 : 0,
+				default: frm.doc[fieldname] || (fieldname === "fulfilment_checked_on" ? frappe.datetime.get_today() : undefined),
+			};
+		}),
+		primary_action_label: __("Save"),
+		primary_action(values) {
+			frappe
+				.call({
+					method: "xinqu_governance.cases.doctype.dispute.dispute.record_fulfilment",
+					args: { name: frm.doc.name, ...values },
+					freeze: true,
+				})
+				.then(() => {
+					dialog.hide();
+					frm.reload_doc();
+				});
+		},
+	});
+	dialog.show();
 }
 
 function record_turned_criminal(frm) {

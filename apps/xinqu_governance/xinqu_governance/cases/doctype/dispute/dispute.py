@@ -42,6 +42,9 @@ class Dispute(MajorCaseMixin, CaseWorkflowMixin, Document):
 		description: DF.Text | None
 		escalation_count: DF.Int
 		fulfilment_checked_on: DF.Date | None
+		fulfilment_deadline: DF.Date | None
+		fulfilment_method: DF.SmallText | None
+		fulfilment_note: DF.SmallText | None
 		handling_level: DF.Literal["Village", "Town", "District", "County", "City"]
 		handling_unit: DF.Link | None
 		how_found: DF.Literal["Screening", "Grid Report", "Visit", "Transferred In"]
@@ -74,7 +77,18 @@ class Dispute(MajorCaseMixin, CaseWorkflowMixin, Document):
 		self.validate_parties()
 		self.set_people_band()
 		self.validate_case_workflow()
+		self.stamp_session_level()
 		self.validate_closing()
+
+	def stamp_session_level(self):
+		"""Each mediation session keeps the level and unit the dispute is handled at when it is recorded:
+		the agreement is signed by the body that concluded it (`cases.mediating_body`)."""
+		before = self.get_doc_before_save()
+		recorded = {row.name for row in before.mediation_sessions} if before else set()
+		for row in self.mediation_sessions:
+			if not row.handling_level and row.name not in recorded:
+				row.handling_level = self.handling_level
+				row.handling_unit = self.handling_unit
 
 	def validate_parties(self):
 		for row in self.parties:
@@ -114,6 +128,36 @@ class Dispute(MajorCaseMixin, CaseWorkflowMixin, Document):
 				title=_("Missing Satisfaction"),
 			)
 		self.require_risk_assessment_if_major()
+
+
+@frappe.whitelist(methods=["POST"])
+def record_fulfilment(name: str, agreement_fulfilment: str, fulfilment_checked_on=None, fulfilment_note=None):
+	"""履行情况 of a concluded dispute's agreement: status, date of the check, note. Saved as the user, so
+	the edit rights apply (after conclusion only these fields, by a role that closes disputes); the
+	timeline keeps each check in the site language."""
+	from xinqu_governance.cases.timeline import add_case_entry
+	from xinqu_governance.governance.site_language import site_language
+	from xinqu_governance.printing.jinja_methods import xq_cn_date
+
+	doc = frappe.get_doc("Dispute", name)
+	doc.check_permission("write")
+	if doc.outcome not in AGREEMENT_OUTCOMES:
+		frappe.throw(
+			_("Dispute {0} has no agreement whose fulfilment could be recorded.").format(doc.name),
+			title=_("No Agreement"),
+		)
+	if not agreement_fulfilment:
+		frappe.throw(_("Choose the state of the fulfilment."), title=_("Missing Fulfilment"))
+	doc.agreement_fulfilment = agreement_fulfilment
+	doc.fulfilment_checked_on = fulfilment_checked_on or frappe.utils.today()
+	doc.fulfilment_note = fulfilment_note
+	doc.save()
+	lang = site_language()
+	entry = _("Fulfilment of the agreement checked on {0}: {1}.", lang=lang).format(
+		xq_cn_date(doc.fulfilment_checked_on), _(doc.agreement_fulfilment, lang=lang)
+	)
+	add_case_entry("Dispute", doc.name, f"{entry} {doc.fulfilment_note}" if doc.fulfilment_note else entry)
+	return {"agreement_fulfilment": doc.agreement_fulfilment, "modified": doc.modified}
 
 
 def validate_party_identity(row, table_label: str) -> None:

@@ -15,12 +15,15 @@ class MediationSession(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		handling_level: DF.Literal["", "Village", "Town", "District", "County", "City"]
+		handling_unit: DF.Link | None
 		location: DF.Data | None
 		mediation_type: DF.Literal["", "People's Mediation", "Administrative Mediation", "Judicial Mediation"]
 		mediator: DF.Link | None
 		parent: DF.Data
 		parentfield: DF.Data
 		parenttype: DF.Data
+		recorder: DF.Link | None
 		result: DF.Literal["", "Continued", "Agreement", "Partial Agreement", "Mediation Failed"]
 		session_on: DF.Datetime
 		summary: DF.SmallText | None
