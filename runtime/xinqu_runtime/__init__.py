@@ -18,7 +18,7 @@ def activate() -> None:
 	os.environ.setdefault("PYTHONWARNINGS", "default")
 	from . import alias, realtime
 
-	realtime.apply()
+	realtime.apply_config()
 	alias.install()
 	import frappe
 
@@ -35,4 +35,5 @@ def activate() -> None:
 	coercion.apply(frappe)
 	overrides.apply(frappe)
 	workflow_confirmation.apply(frappe)
+	realtime.apply(frappe)
 	_activated = True
