@@ -3,8 +3,8 @@ without a reload, through the socket.io connection the desk keeps with the realt
 
 A village staff member has the desk open in Chromium. The administrator (another user, another
 session) sends them a notification and, over REST, assigns them a to-do: the bell's dropdown lists
-the notification, and the open to-do list gains the new row, with the page never
-reloaded and no console error (the socket connects cleanly).
+the notification, and the open to-do list gains the new row; a job's progress shows in a dialog.
+The page is never reloaded and logs no console error (the socket connects cleanly).
 """
 
 import frappe
@@ -85,6 +85,22 @@ def test_a_todo_assigned_over_rest_appears_in_the_open_list_without_reload(chrom
 			arg=name,
 			timeout=30_000,
 		)
+		assert desk.page.evaluate(MARK), "the page was reloaded"
+		assert desk.take_problems() == []
+	finally:
+		desk.page.context.close()
+
+
+def test_progress_of_a_job_shows_in_the_open_desk(chromium, live_server, staff):
+	"""What a background job publishes with publish_progress reaches the user's open desk."""
+	desk = connected_desk(chromium, live_server, staff)
+	try:
+		mark_page(desk)
+		title = f"实时进度 {frappe.generate_hash(length=6)}"
+		frappe.publish_realtime("progress", {"percent": 40, "title": title, "description": "2 / 5"}, user=staff)
+		dialog = desk.page.locator(".modal.show", has_text=title)
+		dialog.wait_for(state="visible", timeout=30_000)
+		assert "2 / 5" in dialog.inner_text()
 		assert desk.page.evaluate(MARK), "the page was reloaded"
 		assert desk.take_problems() == []
 	finally:

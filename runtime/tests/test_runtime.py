@@ -443,6 +443,32 @@ def test_realtime_server_relays_published_events_to_the_authenticated_users_room
 	assert guest.next_event() == ("xq_website", {"n": 2})  # nothing of the user's or ToDo's before it
 
 
+# fix 16: a form reloaded after the user left it ---------------------------------------------------
+
+
+def test_a_form_reloaded_after_the_user_left_it_does_not_break_the_page(live_server, chromium):
+	"""A realtime `doc_update` schedules a reload of the form it names; when it runs after the user
+	moved to another DocType's form, the fork redrew the left form's breadcrumbs with the current
+	route's name and threw. Now the left form is only dropped from the cache."""
+	from tests.desk import DESKTOP, desk_as
+
+	desk = desk_as(chromium, live_server, "Administrator", frappe.conf.admin_password or "admin", DESKTOP)
+	try:
+		desk.open_form("Role", "System Manager")
+		desk.page.evaluate("() => { window.__left_form = cur_frm; }")
+		desk.open_form("User", "Administrator")
+		desk.page.evaluate("() => window.__left_form.reload_doc()")
+		desk.page.wait_for_timeout(1500)
+		assert desk.page.evaluate("() => !(locals.Role || {})['System Manager']")
+		assert desk.page.evaluate("() => cur_frm.doctype === 'User' && cur_frm.docname === 'Administrator'")
+		assert desk.take_problems() == []
+		# opened again, it is loaded afresh
+		desk.open_form("Role", "System Manager")
+		assert desk.take_problems() == []
+	finally:
+		desk.page.context.close()
+
+
 # fix 11: setup complete ---------------------------------------------------------------------------
 
 
