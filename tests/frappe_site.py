@@ -55,13 +55,13 @@ def clean_site():
 	frappe.clear_cache()
 
 
-def _runtime_process(*args: str, log_name: str) -> subprocess.Popen:
+def _runtime_process(*args: str, log_name: str, env: dict | None = None) -> subprocess.Popen:
 	log = open(SITE_DIR / "logs" / log_name, "w")
 	return subprocess.Popen(
 		[sys.executable, "-m", "xinqu_runtime", "--site-dir", str(SITE_DIR), *args],
 		stdout=log,
 		stderr=subprocess.STDOUT,
-		env={**os.environ, "XQ_SITE_DIR": str(SITE_DIR)},
+		env={**os.environ, "XQ_SITE_DIR": str(SITE_DIR), **(env or {})},
 	)
 
 
@@ -89,11 +89,37 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
+def realtime_port(live_server):
+	"""Port of the realtime (socket.io) server that runs beside the live server (runtime fix 13)."""
+	return _realtime["port"]
+
+
+_realtime: dict = {}
+
+
+def _stop(proc: subprocess.Popen) -> None:
+	proc.terminate()
+	try:
+		proc.wait(10)
+	except subprocess.TimeoutExpired:
+		proc.kill()
+
+
+@pytest.fixture(scope="session")
 def live_server():
-	"""Base URL of a real HTTP server (the runtime's `serve`) on the test site."""
-	port = _free_port()
-	proc = _runtime_process("serve", "--port", str(port), log_name="live_server.log")
+	"""Base URL of a real HTTP server (the runtime's `serve`) on the test site, with the realtime
+	server beside it (`serve` forwards /socket.io/ to it, as on a bench), each on a free port."""
+	from xinqu_runtime import realtime
+
+	port, socketio_port = _free_port(), _free_port()
 	url = f"http://127.0.0.1:{port}"
+	_realtime["port"] = socketio_port
+	sockets = _runtime_process(
+		"realtime", "--port", str(socketio_port), "--web-url", url, log_name="live_realtime.log"
+	)
+	proc = _runtime_process(
+		"serve", "--port", str(port), log_name="live_server.log", env={realtime.PORT_ENV: str(socketio_port)}
+	)
 	# the first request imports the app and warms the caches: on a loaded machine it takes a while, so
 	# wait on a deadline and count a slow answer (read timeout) like a refused connection
 	deadline = time.monotonic() + 180
@@ -107,10 +133,17 @@ def live_server():
 			time.sleep(0.5)
 	if not up:
 		proc.kill()
+		sockets.kill()
 		raise RuntimeError(f"live server did not start: see {SITE_DIR / 'logs' / 'live_server.log'}")
+	while not realtime.handshake_ok(socketio_port) and time.monotonic() < deadline and sockets.poll() is None:
+		time.sleep(0.5)
+	if not realtime.handshake_ok(socketio_port):
+		proc.kill()
+		sockets.kill()
+		raise RuntimeError(f"realtime server did not start: see {SITE_DIR / 'logs' / 'live_realtime.log'}")
 	yield url
-	proc.terminate()
-	proc.wait(10)
+	_stop(proc)
+	_stop(sockets)
 
 
 def login(url: str, user: str, password: str) -> requests.Session:

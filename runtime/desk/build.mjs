@@ -155,12 +155,32 @@ const styles = {
 // app's desk JS say `frappe.`: one object under both names, and `frappe` in Vue templates too
 // (libs.bundle's SetVueGlobals gives them only `monoframe`).
 const GLOBALS_BANNER = "window.frappe = window.monoframe = window.monoframe || window.frappe || {};";
+// Runtime fix 17: a form reloaded once the user has left it (the debounced reload that a realtime
+// `doc_update` schedules, e.g. when an action on the form changed it and moved to another document)
+// redraws its header, whose breadcrumbs then read the *current* route's name under the left form's
+// DocType and throw on the missing document. A form that is not the current one is only dropped from
+// the cache, as model.js does for documents not on screen; it is loaded afresh when opened again.
+const LEFT_FORM_RELOAD_FOOTER = `(() => {
+	const Form = window.monoframe && monoframe.ui && monoframe.ui.form && monoframe.ui.form.Form;
+	if (!Form || Form.prototype.reload_doc.xinquLeftForm) return;
+	const reload_doc = Form.prototype.reload_doc;
+	Form.prototype.reload_doc = function () {
+		const route = monoframe.get_route() || [];
+		if (route[0] !== "Form" || route[1] !== this.doctype || route.slice(2).join("/") !== this.docname) {
+			if (this.doc && !this.doc.__islocal) monoframe.model.remove_from_locals(this.doctype, this.docname);
+			return Promise.resolve();
+		}
+		return reload_doc.call(this);
+	};
+	Form.prototype.reload_doc.xinquLeftForm = true;
+})();`;
 const VUE_GLOBAL_FOOTER = `(() => {
 	const set = window.SetVueGlobals;
 	if (!set || set.xinquFrappeGlobal) return;
 	window.SetVueGlobals = (app) => { set(app); app.config.globalProperties.frappe = window.frappe; };
 	window.SetVueGlobals.xinquFrappeGlobal = true;
-})();`;
+})();
+${LEFT_FORM_RELOAD_FOOTER}`;
 
 // A Vue SFC's `@import "pkg/x.css"` (WorkflowBuilder.vue: vue-flow's styles; ImageCropper.vue:
 // cropper's) would be injected as-is and fetched from the page's origin, or, inlined, be scoped to

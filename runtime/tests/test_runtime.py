@@ -304,9 +304,183 @@ def test_the_page_has_one_object_as_frappe_and_monoframe(live_server, chromium):
 		"() => { const app = {config: {globalProperties: {}}}; SetVueGlobals(app);"
 		" return app.config.globalProperties.frappe === window.frappe; }"
 	)
-	# no socket.io connection attempts (fix 13): the client is switched off
-	assert page.evaluate("() => frappe.boot.disable_async && frappe.realtime.disabled") is True
+	# the realtime client is on and connected through the web server (fix 13)
+	page.wait_for_function("() => frappe.realtime.socket && frappe.realtime.socket.connected", timeout=30_000)
+	assert page.evaluate("() => !frappe.boot.disable_async && !frappe.realtime.disabled") is True
 	context.close()
+
+
+# fix 13: the realtime server ---------------------------------------------------------------------
+
+
+class PollingSocket:
+	"""A socket.io client over Engine.IO v4 long-polling (the transport the desk uses here), through
+	the web server's `/socket.io/`, as a page of the site connects."""
+
+	def __init__(self, base_url: str, namespace: str, cookies: dict | None = None):
+		import requests
+
+		self.http = requests.Session()
+		self.http.cookies.update(cookies or {})
+		self.url = f"{base_url}/socket.io/"
+		self.namespace = namespace
+		self.inbox: list[str] = []
+		handshake = self.http.get(self.url, params={"EIO": 4, "transport": "polling"}, timeout=30)
+		assert handshake.status_code == 200 and handshake.text.startswith("0"), handshake.text
+		import json
+
+		self.sid = json.loads(handshake.text[1:])["sid"]
+		self._post(f"40/{namespace},")
+
+	def _post(self, packet: str) -> None:
+		response = self.http.post(
+			self.url, params={"EIO": 4, "transport": "polling", "sid": self.sid}, data=packet, timeout=30
+		)
+		assert response.status_code == 200, response.text
+
+	def emit(self, event: str, *args) -> None:
+		import json
+
+		self._post(f"42/{self.namespace}," + json.dumps([event, *args]))
+
+	def next_packet(self, timeout: float = 30) -> str:
+		"""The next socket.io packet of the namespace (answers the server's pings on the way)."""
+		import time
+
+		deadline = time.monotonic() + timeout
+		while not self.inbox:
+			if time.monotonic() > deadline:
+				raise TimeoutError("no packet")
+			response = self.http.get(
+				self.url, params={"EIO": 4, "transport": "polling", "sid": self.sid}, timeout=timeout + 30
+			)
+			assert response.status_code == 200, response.text
+			for packet in response.text.split("\x1e"):
+				if packet == "2":
+					self._post("3")
+				elif packet.startswith("4"):
+					self.inbox.append(packet[1:])
+		return self.inbox.pop(0)
+
+	def next_event(self, timeout: float = 30) -> tuple[str, dict]:
+		import json
+
+		packet = self.next_packet(timeout)
+		assert packet.startswith(f"2/{self.namespace},"), packet
+		event, *args = json.loads(packet.split(",", 1)[1])
+		return event, (args[0] if args else None)
+
+
+def _sid_of(http_session) -> str:
+	return http_session.cookies.get("sid")
+
+
+def test_realtime_port_is_named_in_the_site_config_or_async_is_disabled(monkeypatch):
+	from xinqu_runtime import realtime
+
+	monkeypatch.setenv(realtime.PORT_ENV, "9123")
+	assert realtime.site_config() == {"socketio_port": 9123}
+	monkeypatch.delenv(realtime.PORT_ENV)
+	assert realtime.site_config() == {"disable_async": 1}
+
+
+def test_published_messages_name_their_site():
+	"""Every site of the machine shares Redis' `events` channel under the name `monoframe`."""
+	import json
+
+	import redis
+
+	pubsub = redis.Redis.from_url(frappe.conf.redis_queue).pubsub()
+	pubsub.subscribe("events")
+	pubsub.get_message(timeout=5)  # the subscription's confirmation
+	frappe.publish_realtime("xq_site_tag", {"n": 1}, user="Administrator")
+	message = None
+	while message is None or json.loads(message["data"])["event"] != "xq_site_tag":
+		message = pubsub.get_message(timeout=10)
+		assert message is not None, "nothing published"
+	data = json.loads(message["data"])
+	pubsub.close()
+	assert data["site"] == frappe.conf.db_name
+	assert data["namespace"] == frappe.get_site_name() and data["room"] == "user:Administrator"
+
+
+def test_realtime_server_refuses_a_client_without_a_session(live_server, realtime_port):
+	client = PollingSocket(live_server, frappe.get_site_name())
+	packet = client.next_packet()
+	assert packet.startswith(f"4/{frappe.get_site_name()},"), packet  # CONNECT_ERROR
+	assert "No authentication" in packet
+
+
+def test_realtime_server_relays_published_events_to_the_authenticated_users_rooms(live_server, http_login, realtime_port):
+	import json
+
+	import redis
+
+	namespace = frappe.get_site_name()
+	admin = PollingSocket(live_server, namespace, {"sid": _sid_of(http_login("Administrator", frappe.conf.admin_password or "admin"))})
+	connected = admin.next_packet()
+	assert connected.startswith(f"0/{namespace},") and "sid" in connected, connected
+	# a forged session is a Guest: only the website room, no doctype it may not read
+	guest = PollingSocket(live_server, namespace, {"sid": "not-a-session"})
+	assert guest.next_packet().startswith(f"0/{namespace},")
+	guest.emit("doctype_subscribe", "ToDo")
+	admin.emit("doctype_subscribe", "ToDo")
+
+	# another site's message on the shared channel is not relayed
+	other = {"event": "xq_other_site", "message": {}, "room": "user:Administrator", "namespace": namespace, "site": "elsewhere"}
+	redis.Redis.from_url(frappe.conf.redis_queue).publish("events", json.dumps(other))
+	frappe.publish_realtime("xq_for_admin", {"n": 1}, user="Administrator")
+	assert admin.next_event() == ("xq_for_admin", {"n": 1})
+
+	# the doctype room is joined once the web server says the user may read it (asynchronously):
+	# publish until the first one arrives
+	import threading
+
+	list_update = {"event": "list_update", "message": {"doctype": "ToDo", "name": "x"}, "room": "doctype:ToDo",
+		"namespace": namespace, "site": frappe.conf.db_name}
+	stop = threading.Event()
+	connection = redis.Redis.from_url(frappe.conf.redis_queue)  # frappe.local is not the thread's
+
+	def publish_until_stopped():
+		while not stop.wait(0.3):
+			connection.publish("events", json.dumps(list_update))
+
+	publisher = threading.Thread(target=publish_until_stopped, daemon=True)
+	publisher.start()
+	try:
+		assert admin.next_event(timeout=60) == ("list_update", {"doctype": "ToDo", "name": "x"})
+	finally:
+		stop.set()
+		publisher.join()
+
+	frappe.publish_realtime("xq_website", {"n": 2}, room="website")
+	assert guest.next_event() == ("xq_website", {"n": 2})  # nothing of the user's or ToDo's before it
+
+
+# fix 17: a form reloaded after the user left it ---------------------------------------------------
+
+
+def test_a_form_reloaded_after_the_user_left_it_does_not_break_the_page(live_server, chromium):
+	"""A realtime `doc_update` schedules a reload of the form it names; when it runs after the user
+	moved to another DocType's form, the fork redrew the left form's breadcrumbs with the current
+	route's name and threw. Now the left form is only dropped from the cache."""
+	from tests.desk import DESKTOP, desk_as
+
+	desk = desk_as(chromium, live_server, "Administrator", frappe.conf.admin_password or "admin", DESKTOP)
+	try:
+		desk.open_form("Role", "System Manager")
+		desk.page.evaluate("() => { window.__left_form = cur_frm; }")
+		desk.open_form("User", "Administrator")
+		desk.page.evaluate("() => window.__left_form.reload_doc()")
+		desk.page.wait_for_timeout(1500)
+		assert desk.page.evaluate("() => !(locals.Role || {})['System Manager']")
+		assert desk.page.evaluate("() => cur_frm.doctype === 'User' && cur_frm.docname === 'Administrator'")
+		assert desk.take_problems() == []
+		# opened again, it is loaded afresh
+		desk.open_form("Role", "System Manager")
+		assert desk.take_problems() == []
+	finally:
+		desk.page.context.close()
 
 
 # fix 11: setup complete ---------------------------------------------------------------------------

@@ -18,7 +18,7 @@ def activate() -> None:
 	os.environ.setdefault("PYTHONWARNINGS", "default")
 	from . import alias, encryption_key, realtime
 
-	realtime.apply()
+	realtime.apply_config()
 	encryption_key.apply()
 	alias.install()
 	import frappe
@@ -36,4 +36,5 @@ def activate() -> None:
 	coercion.apply(frappe)
 	overrides.apply(frappe)
 	workflow_confirmation.apply(frappe)
+	realtime.apply(frappe)
 	_activated = True

@@ -94,6 +94,26 @@ def serve(ctx, host, port):
 
 
 @main.command()
+@click.option("--port", type=int, envvar="SOCKETIO_PORT", default=9000, show_default=True)
+@click.option("--web-url", default=None, help="the site's web server (default: http://127.0.0.1:SERVER_PORT)")
+@click.option("--install-only", is_flag=True, help="install its npm packages and stop")
+@click.pass_context
+def realtime(ctx, port, web_url, install_only):
+	"""The realtime (socket.io) server of the site (fix 13), as Frappe's node realtime/ on a bench;
+	`serve` forwards /socket.io/ to it when SOCKETIO_PORT names its port."""
+	from . import realtime as realtime_mod
+
+	if install_only:
+		realtime_mod.ensure_node_modules(log=click.echo)
+		return
+	site_mod.load_env(site_dir_of(ctx))
+	from . import activate
+
+	activate()
+	realtime_mod.run(web_url or f"http://127.0.0.1:{os.environ.get('SERVER_PORT', '8000')}", port)
+
+
+@main.command()
 @click.option("--queue", default=None)
 @click.option("--burst", is_flag=True)
 @click.pass_context

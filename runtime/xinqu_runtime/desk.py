@@ -70,15 +70,15 @@ def inputs_digest(apps: list[str], production: bool) -> str:
 	return digest.hexdigest()
 
 
-def ensure_node_modules(log=print) -> None:
-	"""`npm ci` when node_modules does not match the lockfile (npm writes its own copy of it)."""
-	lock = (DESK / "package-lock.json").read_bytes()
-	installed = NODE_MODULES / ".xinqu-lock"
+def ensure_node_modules(log=print, folder: Path = DESK) -> None:
+	"""`npm ci` in `folder` (the desk's by default) when its node_modules does not match the lockfile."""
+	lock = (folder / "package-lock.json").read_bytes()
+	installed = folder / "node_modules" / ".xinqu-lock"
 	if installed.exists() and installed.read_bytes() == hashlib.sha256(lock).hexdigest().encode():
 		return
-	log("installing the desk's npm packages (runtime/desk/package-lock.json)")
+	log(f"installing npm packages (runtime/{folder.name}/package-lock.json)")
 	subprocess.run(
-		["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=DESK, check=True, stdout=subprocess.DEVNULL
+		["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=folder, check=True, stdout=subprocess.DEVNULL
 	)
 	installed.write_text(hashlib.sha256(lock).hexdigest())
 

@@ -1,6 +1,7 @@
 """Serve the site over HTTP (what `bench serve` / gunicorn do on real Frappe).
 
-Runs in the site folder (fix 6); serves `/assets` and `/files` from it like bench's dev server.
+Runs in the site folder (fix 6); serves `/assets` and `/files` from it like bench's dev server, and
+forwards `/socket.io/` to the realtime server (fix 13) as nginx does on a bench.
 """
 
 import logging
@@ -13,10 +14,12 @@ def make_application():
 
 	from frappe.app import application
 
+	from . import realtime
+
 	cwd = Path(os.getcwd())
-	return SharedDataMiddleware(
-		application,
-		{"/assets": str(cwd / "assets"), "/files": str(cwd / "public" / "files")},
+	return realtime.RealtimeProxy(
+		SharedDataMiddleware(application, {"/assets": str(cwd / "assets"), "/files": str(cwd / "public" / "files")}),
+		realtime.port(),
 	)
 
 

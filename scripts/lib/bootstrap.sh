@@ -92,9 +92,15 @@ ensure_desk() {
 	log "$(tail -1 "$REPO/runtime/desk/build.log")"
 }
 
+ensure_realtime() {
+	# the realtime (socket.io) server's npm packages (runtime fix 13): npm ci once per lockfile
+	xq realtime --install-only >/dev/null
+}
+
 bootstrap() {
 	ensure_system_packages
 	ensure_services
 	ensure_venv
 	ensure_desk
+	ensure_realtime
 }
