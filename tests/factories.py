@@ -233,3 +233,16 @@ def copy_profile(target: Path) -> Path:
 		if (REPO / folder).exists():
 			shutil.copytree(REPO / folder, target / folder)
 	return target
+
+
+def make_facility(jurisdiction, facility_type, **fields):
+	"""A Facility of `facility_type` at `jurisdiction` (inserted with the user's permissions)."""
+	return frappe.get_doc(
+		{
+			"doctype": "Facility",
+			"facility_name": f"{facility_type}-{frappe.generate_hash(length=6)}",
+			"facility_type": facility_type,
+			"jurisdiction": jurisdiction,
+			**fields,
+		}
+	).insert()

@@ -8,24 +8,12 @@ from xinqu_governance.registry.doctype.facility.facility import (
 	count_convenience_shops,
 )
 
-from tests.factories import make_jurisdiction_tree
+from tests.factories import make_facility as facility, make_jurisdiction_tree
 
 
 @pytest.fixture
 def tree():
 	return make_jurisdiction_tree()
-
-
-def facility(jurisdiction, facility_type, **fields):
-	return frappe.get_doc(
-		{
-			"doctype": "Facility",
-			"facility_name": f"{facility_type}-{frappe.generate_hash(length=6)}",
-			"facility_type": facility_type,
-			"jurisdiction": jurisdiction,
-			**fields,
-		}
-	).insert()
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from xinqu_governance.registry.utils import get_household_band
 from tests.case_factories import case_profile, make_case, new_tree  # noqa: F401 (fixture)
 from tests.desk import DESKTOP, desk_as, zh
 from tests.factories import (
+	make_facility as facility,
 	PASSWORD,
 	make_building,
 	make_compound,
@@ -123,18 +124,6 @@ def test_household_band_and_units_per_grid_follow_the_settings(settings, tree):
 	assert [g.unit_numbers for g in proposal.grids] == [[1, 2, 3], [4, 5]]
 	assert proposal.band == [38, 62] and proposal.target == 50
 	assert [g.status for g in proposal.grids] == ["Above Band", "Within Band"]  # 90 and 60 dwellings
-
-
-def facility(jurisdiction, facility_type, **fields):
-	return frappe.get_doc(
-		{
-			"doctype": "Facility",
-			"facility_name": f"{facility_type}-{frappe.generate_hash(length=6)}",
-			"facility_type": facility_type,
-			"jurisdiction": jurisdiction,
-			**fields,
-		}
-	).insert()
 
 
 def test_facility_standards_follow_the_settings(settings, tree):

@@ -73,6 +73,11 @@ def assign(doc) -> str | None:
 
 def active_members(unit: str) -> list[str]:
 	"""Enabled users who take new cases in the unit, in table order."""
+	return enabled_members(unit, "active")
+
+
+def enabled_members(unit: str, flag: str) -> list[str]:
+	"""The unit's members with `flag` (active / is_supervisor) set who are enabled users, in table order."""
 	member = frappe.qb.DocType("Handling Unit Member")
 	user = frappe.qb.DocType("User")
 	return (
@@ -83,7 +88,7 @@ def active_members(unit: str) -> list[str]:
 		.where(
 			(member.parent == unit)
 			& (member.parenttype == "Handling Unit")
-			& (member.active == 1)
+			& (member[flag] == 1)
 			& (user.enabled == 1)
 		)
 		.orderby(member.idx)
@@ -104,24 +109,7 @@ def supervisors_of(unit: str | None) -> list[str]:
 
 def available_supervisors(unit: str | None) -> list[str]:
 	"""The unit's supervisors who are enabled users, in table order (active or not taking cases)."""
-	if not unit:
-		return []
-	member = frappe.qb.DocType("Handling Unit Member")
-	user = frappe.qb.DocType("User")
-	return (
-		frappe.qb.from_(member)
-		.join(user)
-		.on(user.name == member.user)
-		.select(member.user)
-		.where(
-			(member.parent == unit)
-			& (member.parenttype == "Handling Unit")
-			& (member.is_supervisor == 1)
-			& (user.enabled == 1)
-		)
-		.orderby(member.idx)
-		.run(pluck=True)
-	)
+	return enabled_members(unit, "is_supervisor") if unit else []
 
 
 def next_in_rotation(unit: str, members: list[str]) -> str:
