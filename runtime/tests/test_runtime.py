@@ -231,6 +231,26 @@ def test_the_site_has_an_encryption_key_for_passwords_and_signed_links():
 	assert "_signature=" in get_signed_params({"email": "a@example.com"})
 
 
+# fix 18: the site's address in links outside a request -----------------------------------------
+
+
+def test_links_outside_a_request_name_the_address_the_site_is_served_on(monkeypatch):
+	from xinqu_runtime import host_name
+
+	monkeypatch.delenv("HOST_NAME", raising=False)
+	monkeypatch.delenv("MONOFRAME_SERVER_PORT", raising=False)
+	monkeypatch.setenv("SERVER_PORT", "8123")
+	assert host_name.site_config() == {"host_name": "http://127.0.0.1:8123"}
+	monkeypatch.setenv("HOST_NAME", "https://zhili.example.cn")
+	assert host_name.site_config() == {"host_name": "https://zhili.example.cn"}
+	monkeypatch.delenv("HOST_NAME")
+	monkeypatch.setenv("SERVER_PORT", "0")  # a test site on a free port
+	assert host_name.site_config() == {}
+	monkeypatch.setattr(frappe.local, "request", None, raising=False)
+	monkeypatch.setitem(frappe.local.conf, "host_name", "http://127.0.0.1:8123")
+	assert frappe.utils.get_url("/petition/track") == "http://127.0.0.1:8123/petition/track"
+
+
 # fix 10: the desk's bundles ---------------------------------------------------------------------
 
 

@@ -16,10 +16,11 @@ def activate() -> None:
 	if _activated:
 		return
 	os.environ.setdefault("PYTHONWARNINGS", "default")
-	from . import alias, encryption_key, realtime
+	from . import alias, encryption_key, host_name, realtime
 
 	realtime.apply_config()
 	encryption_key.apply()
+	host_name.apply()
 	alias.install()
 	import frappe
 
