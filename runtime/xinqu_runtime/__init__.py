@@ -22,7 +22,7 @@ def activate() -> None:
 	alias.install()
 	import frappe
 
-	from . import apps, coercion, headers, jinja, overrides, printing, setup_state, shims, siteinfo, workflow_confirmation
+	from . import apps, coercion, default_workspace, headers, jinja, overrides, printing, setup_state, shims, siteinfo, workflow_confirmation
 
 	apps.apply(frappe)
 	shims.apply(frappe)
@@ -35,4 +35,5 @@ def activate() -> None:
 	coercion.apply(frappe)
 	overrides.apply(frappe)
 	workflow_confirmation.apply(frappe)
+	default_workspace.apply(frappe)
 	_activated = True
