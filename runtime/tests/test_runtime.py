@@ -375,3 +375,19 @@ def test_login_sends_a_user_to_their_default_workspace(live_server):
 	finally:
 		frappe.delete_doc("User", user.name, force=True)
 		frappe.db.commit()
+
+
+def test_the_desk_names_the_framework_and_each_app_as_frappe_does():
+	"""Fix 18: no "Monoframe Framework" on the Desktop, the app switcher or the sidebar."""
+	framework = frappe.get_installed_apps()[0]
+	assert frappe.get_hooks("app_title", app_name=framework) == ["Frappe Framework"]
+	# the boot's app data (sidebar subtitle, app switcher) takes the framework's apps-screen title
+	assert [e["title"] for e in frappe.get_hooks("add_to_apps_screen", app_name=framework)] == ["Frappe Framework"]
+	icons = frappe.get_all("Desktop Icon", filters={"icon_type": "App"}, fields=["label", "app", "link"])
+	ours = [icon for icon in icons if icon.app == "xinqu_governance"]
+	(entry,) = frappe.get_hooks("add_to_apps_screen", app_name="xinqu_governance")
+	assert [(icon.label, icon.link) for icon in ours] == [("Xinqu Governance", entry["route"])]
+	labels = set(frappe.get_all("Desktop Icon", pluck="label")) | set(
+		frappe.get_all("Desktop Icon", pluck="parent_icon", filters={"parent_icon": ("is", "set")})
+	)
+	assert not [label for label in labels if "Monoframe" in label]

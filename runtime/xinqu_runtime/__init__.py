@@ -22,9 +22,10 @@ def activate() -> None:
 	alias.install()
 	import frappe
 
-	from . import apps, coercion, default_workspace, headers, jinja, overrides, printing, setup_state, shims, siteinfo, workflow_confirmation
+	from . import app_title, apps, coercion, default_workspace, headers, jinja, overrides, printing, setup_state, shims, siteinfo, workflow_confirmation
 
 	apps.apply(frappe)
+	app_title.apply(frappe)
 	shims.apply(frappe)
 	shims.install_commands_module(frappe)
 	siteinfo.apply(frappe)
