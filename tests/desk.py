@@ -14,7 +14,7 @@ from pathlib import Path
 import frappe
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Locator, Page, sync_playwright
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"]
 DESKTOP = {"width": 1280, "height": 800}
@@ -102,6 +102,12 @@ class DeskPage:
 		)
 		self.wait_idle()
 
+	def reload(self) -> None:
+		"""F5: the page loads again from the server (a form shows what the database holds now)."""
+		self.page.reload()
+		self.wait_idle()
+		self.page.wait_for_function("() => !window.cur_frm || !cur_frm.doc.__unsaved")
+
 	def save(self) -> None:
 		"""Ctrl+S, as a user saves; waits until the form is saved (or says why it was not)."""
 		self.page.keyboard.press("Control+s")
@@ -111,6 +117,56 @@ class DeskPage:
 			doc = self.page.evaluate("() => JSON.stringify(cur_frm.doc)")
 			raise AssertionError(f"not saved: {doc}\n" + "\n".join(self.take_problems())) from None
 		self.wait_idle()
+
+	def field(self, fieldname: str, within: str = ".page-container:visible") -> Locator:
+		"""The visible input of a control, in the current form (or in `within`, e.g. ".modal.show")."""
+		return self.page.locator(
+			", ".join(
+				f"{within} {cls}[data-fieldname='{fieldname}'] :is(input, textarea, select):visible"
+				for cls in (".frappe-control", ".monoframe-control")
+			)
+		).first
+
+	def type_into(self, fieldname: str, text: str, within: str = ".page-container:visible") -> None:
+		"""Types into a control and leaves it (Tab), as a user does; waits for what that triggered."""
+		control = self.field(fieldname, within)
+		control.fill(text)
+		control.press("Tab")
+		self.wait_idle()
+
+	def select(self, fieldname: str, value: str, within: str = ".page-container:visible") -> None:
+		"""Picks the option of a Select control whose value is `value` (its label is translated)."""
+		self.field(fieldname, within).select_option(value)
+		self.wait_idle()
+
+	def link_options(self, fieldname: str, text: str, expect: str, within: str = ".page-container:visible") -> list[str]:
+		"""Types `text` into a Link control and returns the values its dropdown offers, once it offers
+		`expect` (the link control searches half a second after the last key, so the list read is the
+		answer to `text`)."""
+		control = self.field(fieldname, within)
+		control.focus()  # (another control's open dropdown may cover this one: a click would miss)
+		self.wait_idle()  # focusing an empty Link control searches at once: that answer is not ours
+		control.evaluate("(input) => input.parentElement.querySelectorAll('[role=option]').forEach((o) => o.dataset.stale = 1)")
+		control.fill(text)
+		offered = self.page.wait_for_function(
+			"""([input, expect]) => {
+				const labels = [...input.parentElement.querySelectorAll("[role='option']:not([data-stale]) p strong")]
+					.map((e) => e.textContent.trim());
+				return labels.includes(expect) && labels;
+			}""",
+			arg=[control.element_handle(), expect],
+		)
+		return offered.json_value()
+
+	def choose_link(self, fieldname: str, text: str, option: str | None = None, within: str = ".page-container:visible") -> None:
+		"""Types `text` into a Link control and picks `option` (the dropdown's label, `text` unless
+		given) from the dropdown, as a user does."""
+		option = option or text
+		self.link_options(fieldname, text, option, within)
+		control = self.field(fieldname, within)
+		control.locator("xpath=..").locator("[role='option'] p strong", has_text=option).first.click()
+		self.wait_idle()  # the control validates the value and sets it in the model
+		# (no Tab: it would focus the next control while this value is still being validated)
 
 	def screenshot(self, path) -> None:
 		self.page.screenshot(path=str(path))

@@ -342,3 +342,20 @@ def test_record_turned_criminal_on_a_concluded_dispute(people, chromium, live_se
 	)
 	assert (row.turned_criminal, row.criminal_case_reference, row.workflow_state) == (1, "公刑立字〔2026〕88号", "Concluded")
 	assert str(row.turned_criminal_on) == frappe.utils.today()
+
+
+def test_a_phone_list_names_each_cases_state(people, chromium, live_server):
+	"""On a phone the list has no state column: the row's pill names the workflow state in words."""
+	from tests.desk import PHONE
+
+	desk = desk_of(chromium, live_server, people.staff_a1, PHONE)
+	try:
+		desk.open_list("Dispute")
+		row = desk.page.locator(".list-row-container", has_text=people.dispute).first
+		desk.screenshot(SCREENS / "dispute_list_phone.png")
+		state = frappe.db.get_value("Dispute", people.dispute, "workflow_state")
+		shown = [t.strip() for t in row.locator(".indicator-pill:visible").all_inner_texts()]
+		assert any(zh(state) in t for t in shown), shown
+		assert desk.take_problems() == []
+	finally:
+		desk.page.context.close()

@@ -26,25 +26,17 @@ def village(case_profile):  # noqa: F811
 	purge_tree(tree, users=[tree.staff, tree.worker])
 
 
-def type_into(desk, fieldname: str, text: str) -> None:
-	control = desk.page.locator(f".frappe-control[data-fieldname='{fieldname}'] input:visible, "
-		f".monoframe-control[data-fieldname='{fieldname}'] input:visible").first
-	control.fill(text)
-	control.press("Tab")
-	desk.wait_idle()
-
-
 def test_the_id_number_gives_birth_date_and_sex_as_it_is_typed(village, chromium, live_server):
 	(number,) = citizen_ids(birth_date=datetime.date(1986, 5, 17))
 	parsed = cid.parse(number)
 	desk = desk_as(chromium, live_server, village.staff, PASSWORD, PHONE)
 	try:
 		desk.open_new("Resident")
-		type_into(desk, "citizen_id", number.lower())
+		desk.type_into("citizen_id", number.lower())
 		desk.page.wait_for_function("() => cur_frm.doc.birth_date === '1986-05-17'")
 		assert desk.page.evaluate("() => [cur_frm.doc.citizen_id, cur_frm.doc.sex]") == [number, parsed.sex]
 		wrong = number[:17] + ("0" if number[17] != "0" else "1")
-		type_into(desk, "citizen_id", wrong)
+		desk.type_into("citizen_id", wrong)
 		desk.page.wait_for_function(
 			"() => (cur_frm.get_field('citizen_id').$wrapper.find('.help-box').text() || '').length > 0"
 		)
@@ -77,8 +69,8 @@ def test_a_grid_worker_registers_a_household_of_three_on_a_phone(village, chromi
 	try:
 		for full_name, number, _relation in people:
 			desk.open_new("Resident")
-			type_into(desk, "full_name", full_name)
-			type_into(desk, "citizen_id", number)
+			desk.type_into("full_name", full_name)
+			desk.type_into("citizen_id", number)
 			desk.page.wait_for_function("() => !!cur_frm.doc.birth_date")
 			desk.page.evaluate("(grid) => cur_frm.set_value('jurisdiction', grid)", village.grid_a1)
 			desk.save()

@@ -12,9 +12,10 @@ import frappe
 import pytest
 from frappe.desk.desktop import get_workspace_sidebar_items
 from frappe.desk.doctype.number_card.number_card import get_result
+from xinqu_governance.tests.factories import make_assignment
 
 from tests.case_factories import PASSWORD, as_user, case_profile, make_case, purge_cases, stage
-from tests.desk import SCREENS, SIZES, desk_as, slug, zh
+from tests.desk import DESKTOP, SCREENS, SIZES, DeskPage, desk_as, slug, zh
 from tests.factories import make_jurisdiction_tree, make_user_at, purge_tree
 
 ROLE_WORKSPACES = {
@@ -118,6 +119,60 @@ def test_user_sees_only_the_workspace_of_their_roles(people, who):
 	assert pages & set(ROLE_WORKSPACES) == {FAMILIES[who]}
 
 
+# --- where each user starts ----------------------------------------------------------------------------
+
+
+def test_each_user_starts_in_the_workspace_of_their_role(people):
+	"""Their Jurisdiction Assignments set the User's `default_workspace` (governance/workspaces.py)."""
+	shown = {who: frappe.db.get_value("User", people[who], "default_workspace") for who in FAMILIES}
+	assert shown == FAMILIES
+
+
+def test_a_chosen_workspace_is_kept_and_a_lost_role_clears_its_own(people):
+	from xinqu_governance.governance.access import sync_user_access
+
+	user = make_user_at("Village Staff", people.village_a2, prefix="xq-case-home")
+	try:
+		assert frappe.db.get_value("User", user, "default_workspace") == "Village Workbench"
+		# the assignment ends: the role and its workspace go
+		(assignment,) = frappe.get_all("Jurisdiction Assignment", filters={"user": user}, pluck="name")
+		frappe.delete_doc("Jurisdiction Assignment", assignment, ignore_permissions=True)
+		assert frappe.db.get_value("User", user, "default_workspace") is None
+		# a workspace the user chose that no role gives stays theirs
+		frappe.db.set_value("User", user, "default_workspace", "Xinqu Governance")
+		make_assignment(user, "Village Staff", people.village_a2)
+		sync_user_access(user)
+		assert frappe.db.get_value("User", user, "default_workspace") == "Xinqu Governance"
+	finally:
+		for name in frappe.get_all("Jurisdiction Assignment", filters={"user": user}, pluck="name"):
+			frappe.delete_doc("Jurisdiction Assignment", name, ignore_permissions=True, force=True)
+		frappe.delete_doc("User", user, ignore_permissions=True, force=True)
+
+
+# one user of each role family signs in and lands on the family's workspace; the sign-in is the one
+# Frappe's login form makes (POST /api/method/login, then the page it answers with: `home_page`),
+# since the fork's /login page does not bind its script here (see docs/desk.md)
+LANDING = ("grid_worker", "staff_a1", "officer_a", "county_officer", "administrator")
+
+
+@pytest.mark.parametrize("who", LANDING)
+def test_signing_in_opens_the_workspace_of_the_role(people, chromium, live_server, who):
+	context = chromium.new_context(viewport=DESKTOP, locale="zh-CN")
+	desk = DeskPage(context.new_page(), live_server, people[who])
+	desk.watch()
+	try:
+		response = context.request.post(f"{live_server}/api/method/login", form={"usr": people[who], "pwd": PASSWORD})
+		assert response.ok
+		home = response.json()["home_page"]
+		assert home == f"/desk/{slug(FAMILIES[who])}"
+		desk.open(home)
+		desk.page.wait_for_function("(t) => document.title.includes(t)", arg=zh(FAMILIES[who]))
+		assert desk.page.evaluate("() => frappe.get_route()") == ["Workspaces", FAMILIES[who]]
+		assert desk.take_problems() == [], who
+	finally:
+		context.close()
+
+
 # --- the numbers ---------------------------------------------------------------------------------------
 
 
@@ -205,7 +260,7 @@ def test_role_user_opens_their_workspace_with_numbers(people, chromium, live_ser
 	try:
 		assert desk.take_problems() == [], f"{who} landing on the desk at {size}"
 		SCREENS.mkdir(parents=True, exist_ok=True)
-		desk.screenshot(SCREENS / f"landing_{who}_{size}.png")  # v16 lands on the Desktop of app icons
+		desk.screenshot(SCREENS / f"landing_{who}_{size}.png")  # /app itself: v16's Desktop of app icons
 		desk.route(slug(name))
 		desk.page.wait_for_function(
 			"""(n) => { const boxes = document.querySelectorAll('.number-widget-box');

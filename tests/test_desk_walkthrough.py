@@ -8,8 +8,10 @@ county officer issues a yellow card from the dispute's form. Each step asserts
 what the user sees in the desk (state indicator, the timeline line, the assignee in the sidebar,
 the SLA indicator) and what the database holds.
 
-Field values are typed through the desk's form model (`frm.set_value`, `frappe.model.set_value` on a
-child row), as the controls do; saving and workflow actions are clicks on the desk's own buttons.
+Field values are typed, picked from Select controls and chosen from Link dropdowns as a user does
+(tests/desk.py); rows of child tables and the dialog's date are still set through the desk's form
+model (`frappe.model.set_value`, `cur_dialog.set_value`); saving and workflow actions are clicks on
+the desk's own buttons.
 """
 
 
@@ -110,11 +112,10 @@ def test_a_dispute_goes_from_the_grid_to_the_town_and_is_closed(people, chromium
 	try:
 		# 1. the grid worker reports a dispute lead from the phone
 		grid.open_new("Grid Event")
-		grid.page.evaluate(
-			"""(j) => { cur_frm.set_value('subject', '两户因排水沟堵塞发生争执');
-			cur_frm.set_value('event_type', 'Dispute Lead'); cur_frm.set_value('jurisdiction', j); }""",
-			people.grid_a1,
-		)
+		grid.type_into("subject", "两户因排水沟堵塞发生争执")
+		grid.select("event_type", "Dispute Lead")
+		grid.choose_link("jurisdiction", people.grid_a1)
+		grid.page.wait_for_function("(j) => cur_frm.doc.jurisdiction === j", arg=people.grid_a1)
 		grid.save()
 		event = grid.page.evaluate("() => cur_frm.doc.name")
 		clean(grid, "grid worker reports")
@@ -156,9 +157,9 @@ def test_a_dispute_goes_from_the_grid_to_the_town_and_is_closed(people, chromium
 					frappe.model.set_value(row.doctype, row.name, 'result', result);
 					frappe.model.set_value(row.doctype, row.name, 'summary', '双方各执一词');
 				}
-				cur_frm.set_value('outcome', 'Mediation Failed');
 			}"""
 		)
+		village.select("outcome", "Mediation Failed")
 		village.save()
 		assert village.page.locator("[data-fieldname='mediation_sessions'] .grid-body .grid-row").count() == 2
 		take_action(village, "Escalate to Town", "Mediation at Town")
@@ -210,10 +211,11 @@ def test_a_dispute_goes_from_the_grid_to_the_town_and_is_closed(people, chromium
 		assert shown_colour(town) == state_colour("Mediation at Town")
 		# escalation handed the case to the town unit's officer: a Frappe assignment
 		assert shown_assignees(town) == [people.officer_a]
+		town.select("outcome", "Agreement")
+		town.type_into("agreement_text", "双方同意共同出资疏通排水沟，费用各半。")
+		# the parties' table: rows of a child grid, set through the form model
 		town.page.evaluate(
 			"""() => {
-				cur_frm.set_value('outcome', 'Agreement');
-				cur_frm.set_value('agreement_text', '双方同意共同出资疏通排水沟，费用各半。');
 				if (!(cur_frm.doc.parties || []).length) {
 					const row = cur_frm.add_child('parties');
 					frappe.model.set_value(row.doctype, row.name, 'party_name', '张三');

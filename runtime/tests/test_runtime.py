@@ -538,3 +538,64 @@ def test_the_forks_string_annotations_are_coerced_and_apps_are_left_as_frappe_le
 	_args, kwargs = transform_parameter_types(app_fn, (), {"flag": "0"})
 	assert kwargs["flag"] == "0"  # real Frappe skips string annotations of app code too
 
+
+
+def test_login_sends_a_user_to_their_default_workspace(live_server):
+	"""Fix 19 (frappe/frappe#38726): a desk user whose User names a default workspace they may open
+	lands on it after login; without one, or with one they may not open, where the fork sends them."""
+	import requests
+	from frappe.utils.password import update_password
+
+	from frappe.desk.desktop import get_workspace_sidebar_items
+
+	user = frappe.get_doc(
+		{"doctype": "User", "email": "runtime-home@test.xinqu.example", "first_name": "home", "send_welcome_email": 0,
+		 "roles": [{"role": "Desk User"}]}  # a desk user of no app
+	)
+	user.flags.no_welcome_email = True
+	if frappe.db.exists("User", user.email):
+		frappe.delete_doc("User", user.email, force=True)
+	user.insert()
+	frappe.set_user(user.name)
+	try:
+		allowed = [page["name"] for page in get_workspace_sidebar_items()["pages"]]
+	finally:
+		frappe.set_user("Administrator")
+	public = frappe.get_all("Workspace", filters={"public": 1}, pluck="name")
+	open_to_user = allowed[-1]
+	closed_to_user = next(name for name in public if name not in allowed)
+	update_password(user.name, "Xq-runtime-2015!")
+
+	def home_page(workspace):
+		frappe.db.set_value("User", user.name, "default_workspace", workspace)
+		frappe.db.commit()
+		frappe.clear_cache(user=user.name)
+		response = requests.post(
+			f"{live_server}/api/method/login", data={"usr": user.name, "pwd": "Xq-runtime-2015!"}, timeout=30
+		)
+		response.raise_for_status()
+		return response.json()["home_page"]
+
+	try:
+		fork_default = home_page(None)
+		assert home_page(open_to_user) == "/desk/" + open_to_user.lower().replace(" ", "-")
+		assert home_page(closed_to_user) == fork_default  # one the user may not open is not offered
+	finally:
+		frappe.delete_doc("User", user.name, force=True)
+		frappe.db.commit()
+
+
+def test_the_desk_names_the_framework_and_each_app_as_frappe_does():
+	"""Fix 20: no "Monoframe Framework" on the Desktop, the app switcher or the sidebar."""
+	framework = frappe.get_installed_apps()[0]
+	assert frappe.get_hooks("app_title", app_name=framework) == ["Frappe Framework"]
+	# the boot's app data (sidebar subtitle, app switcher) takes the framework's apps-screen title
+	assert [e["title"] for e in frappe.get_hooks("add_to_apps_screen", app_name=framework)] == ["Frappe Framework"]
+	icons = frappe.get_all("Desktop Icon", filters={"icon_type": "App"}, fields=["label", "app", "link"])
+	ours = [icon for icon in icons if icon.app == "xinqu_governance"]
+	(entry,) = frappe.get_hooks("add_to_apps_screen", app_name="xinqu_governance")
+	assert [(icon.label, icon.link) for icon in ours] == [("Xinqu Governance", entry["route"])]
+	labels = set(frappe.get_all("Desktop Icon", pluck="label")) | set(
+		frappe.get_all("Desktop Icon", pluck="parent_icon", filters={"parent_icon": ("is", "set")})
+	)
+	assert not [label for label in labels if "Monoframe" in label]

@@ -24,9 +24,10 @@ def activate() -> None:
 	alias.install()
 	import frappe
 
-	from . import apps, coercion, headers, jinja, overrides, printing, setup_state, shims, siteinfo, workflow_confirmation
+	from . import app_title, apps, coercion, default_workspace, headers, jinja, overrides, printing, setup_state, shims, siteinfo, workflow_confirmation
 
 	apps.apply(frappe)
+	app_title.apply(frappe)
 	shims.apply(frappe)
 	shims.install_commands_module(frappe)
 	siteinfo.apply(frappe)
@@ -38,4 +39,5 @@ def activate() -> None:
 	overrides.apply(frappe)
 	workflow_confirmation.apply(frappe)
 	realtime.apply(frappe)
+	default_workspace.apply(frappe)
 	_activated = True

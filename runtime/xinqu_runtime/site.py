@@ -197,9 +197,11 @@ def finish_framework_setup(frappe, language: str) -> None:
 
 
 def after_apps_installed(frappe, site_dir: Path) -> None:
-	"""Steps `bench build` / `bench migrate` do on real Frappe: assets links, compiled translations."""
-	from . import assets, translations
+	"""Steps `bench build` / `bench migrate` do on real Frappe: assets links, compiled translations;
+	and the apps' Desktop icons as Frappe names them (fix 20)."""
+	from . import app_title, assets, translations
 
 	assets.link_app_assets(frappe, site_dir)
 	translations.compile_all(frappe)
+	app_title.repair_app_icons(frappe)
 	frappe.clear_cache()

@@ -12,14 +12,16 @@ app_license = "mit"
 # sends it to GitHub (`find_org`) to guess the organisation, which fails on an offline bench
 required_apps = ["frappe/frappe"]
 
-# The tile on the apps screen (/apps) opens the "Xinqu Governance" workspace (governance/workspace/);
-# the route is v15's (v16 redirects /app to /desk). Shown to governance roles and system managers.
+# The tile on the apps screen (/apps), and where v15 sends a user after login: the desk's home, which
+# opens the user's `default_workspace`, the workspace of their role (governance/workspaces.py; v16
+# sends the user there after login itself). The route is v15's (v16 redirects /app to /desk).
+# Shown to governance roles and system managers.
 add_to_apps_screen = [
 	{
 		"name": app_name,
 		"logo": "/assets/xinqu_governance/images/logo.svg",
 		"title": app_title,
-		"route": "/app/xinqu-governance",
+		"route": "/app",
 		"has_permission": "xinqu_governance.governance.apps_screen.has_app_permission",
 	}
 ]

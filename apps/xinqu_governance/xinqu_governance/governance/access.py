@@ -21,6 +21,7 @@ from frappe import _
 from frappe.utils import getdate
 
 from xinqu_governance.governance.roles import GOVERNANCE_ROLES
+from xinqu_governance.governance.workspaces import sync_default_workspace
 
 
 def is_active_on(valid_from, valid_to, on_date: date | None = None) -> bool:
@@ -70,6 +71,8 @@ def sync_user_access(
 	changes = {"roles_added": [], "roles_removed": [], "nodes_added": [], "nodes_removed": []}
 	_sync_roles(user, wanted_roles, managed_roles, changes)
 	_sync_user_permissions(user, wanted_nodes, managed_nodes, changes)
+	# the desk opens the workspace of the user's role (governance/workspaces.py)
+	sync_default_workspace(user, wanted_roles)
 	return changes
 
 

@@ -32,9 +32,15 @@ BUILDER_PAGES = ("workflow-builder", "print-format-builder")
 
 UNRESTRICTED_ROLES = ("Administrator", "System Manager")
 
+# framework DocTypes the administrator's forms link to and Frappe keeps to System Managers: Frappe's
+# "select" right lets a Link control search and validate them (the Jurisdiction Assignment's Role),
+# without reading or changing anything else of them
+SELECTABLE = ("Role",)
+
 
 def grant_customization_rights() -> None:
-	"""Custom DocPerms for the Governance Administrator on each tool (idempotent)."""
+	"""Custom DocPerms for the Governance Administrator on each tool and to select the DocTypes of
+	`SELECTABLE` (idempotent)."""
 	for doctype in CUSTOMIZING_TOOLS:
 		if not frappe.db.exists("DocType", doctype):
 			continue
@@ -44,6 +50,9 @@ def grant_customization_rights() -> None:
 			if single and right in ("create", "delete"):
 				continue
 			update_permission_property(doctype, GOVERNANCE_ADMINISTRATOR, 0, right, 1)
+	for doctype in SELECTABLE:
+		if not frappe.db.exists("Custom DocPerm", {"parent": doctype, "role": GOVERNANCE_ADMINISTRATOR, "permlevel": 0}):
+			add_permission(doctype, GOVERNANCE_ADMINISTRATOR, 0, "select")
 	for page in BUILDER_PAGES:
 		if frappe.db.exists("Page", page) and not frappe.db.exists(
 			"Has Role", {"parenttype": "Page", "parent": page, "role": GOVERNANCE_ADMINISTRATOR}
