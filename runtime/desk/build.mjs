@@ -279,6 +279,13 @@ function assetsJson(results) {
 			out[key] = "/assets/" + path.relative(OUT, path.resolve(output)).split(path.sep).join("/");
 		}
 	}
+	// the fork's templates ask for renamed bundles whose sources kept Frappe's names (base.html's
+	// include_script('monoframe-web.bundle.js') is frappe-web.bundle.js: without it no page of the
+	// website — /login among them — gets the web bundle, and the login form posts nothing)
+	for (const key of Object.keys(out)) {
+		const renamed = key.replace(/^frappe-/, "monoframe-");
+		if (renamed !== key && !(renamed in out)) out[renamed] = out[key];
+	}
 	return out;
 }
 

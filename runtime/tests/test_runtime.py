@@ -210,6 +210,22 @@ def test_frappe_csrf_header_is_accepted(live_server, http_login):
 	assert accepted.json()["message"] > 0
 
 
+def test_frappe_header_names_read_the_forks_headers_too():
+	"""An app reads `X-Frappe-CSRF-Token`; monoframe's own page scripts send `X-Monoframe-CSRF-Token`."""
+	from werkzeug.test import EnvironBuilder
+	from werkzeug.wrappers import Request
+
+	request = Request(EnvironBuilder(headers={"X-Monoframe-CSRF-Token": "abc"}).get_environ())
+	previous = getattr(frappe.local, "request", None)
+	frappe.local.request = request
+	try:
+		assert frappe.get_request_header("X-Frappe-CSRF-Token") == "abc"
+		assert frappe.get_request_header("X-Monoframe-CSRF-Token") == "abc"
+		assert frappe.get_request_header("X-Frappe-Other", "none") == "none"
+	finally:
+		frappe.local.request = previous
+
+
 def test_log_error_records_an_error_log():
 	"""frappe.log_error needs sentry_sdk (a Frappe dependency monoframe does not declare)."""
 	log = frappe.log_error(title="runtime test", message="logged")
@@ -271,6 +287,9 @@ def test_desk_is_built_and_served_as_bench_build_leaves_it(live_server):
 		assert len(response.content) > 1000
 	page = requests.get(live_server + "/login", timeout=30).text
 	assert manifest["login.bundle.css"] in page or manifest["website.bundle.css"] in page
+	# the fork's base.html asks for the web bundle by its renamed name: the page gets the built file
+	assert manifest["monoframe-web.bundle.js"] == manifest["frappe-web.bundle.js"]
+	assert f'src="{manifest["frappe-web.bundle.js"]}' in page
 
 
 def test_fork_names_that_do_not_exist_are_served(live_server):

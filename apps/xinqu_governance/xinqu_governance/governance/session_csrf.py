@@ -7,7 +7,8 @@ through `/api/method/login` therefore accepted POST / PUT / DELETE with its cook
 such a page was opened; only the cookie's SameSite=Lax stood between it and a cross-site form.
 `issue_csrf_token` (hook `on_session_creation`) gives the session its token at login and returns it
 in the login response (`csrf_token`), so REST writes with a session cookie need
-`X-Frappe-CSRF-Token` as the desk's do. API keys (`Authorization: token …`) are not sessions and are
+`X-Frappe-CSRF-Token` as the desk's do. A sign-in from the /login page (which sends a CSRF header)
+gets its token from the desk's boot right after, as in Frappe. API keys (`Authorization: token …`) are not sessions and are
 not affected.
 """
 
@@ -16,6 +17,12 @@ import frappe
 
 def issue_csrf_token(login_manager=None):
 	if frappe.session.user == "Guest":
+		return
+	if frappe.get_request_header("X-Frappe-CSRF-Token"):
+		# a sign-in from a page (the /login form sends the guest page's placeholder token): Frappe
+		# checks this very request against the session's token right after this hook, and the header
+		# wins over the form, so a token issued now would refuse the sign-in (400). The desk the
+		# page goes to next issues the session's token at boot, as in Frappe.
 		return
 	token = frappe.sessions.get_csrf_token()
 	frappe.local.response["csrf_token"] = token
