@@ -181,7 +181,11 @@ def unassigned_warnings(case) -> list[frappe._dict]:
 	)
 
 
-def test_a_case_nobody_in_its_unit_can_take_waits_with_the_supervisor_and_raises_a_warning(world):
+def test_a_case_nobody_in_its_unit_can_take_waits_with_the_supervisor_and_raises_a_warning(
+	profile_notifications, mail_outbox, world
+):
+	"""The warning is told by the profile's Notification record of Early Warning (applied before the
+	world, which the test rolls back): a bell entry on the warning for the town and the supervisor."""
 	supervisor, other = members(world.station_p1)
 	unit = frappe.get_doc("Handling Unit", world.station_p1)
 	for row in unit.members:
@@ -199,7 +203,7 @@ def test_a_case_nobody_in_its_unit_can_take_waits_with_the_supervisor_and_raises
 	assert world.station_p1 in warning.message
 	told = frappe.get_all(
 		"Notification Log",
-		filters={"document_type": "Dispute", "document_name": case.name},
+		filters={"document_type": "Early Warning", "document_name": warning.name},
 		pluck="for_user",
 	)
 	assert {town_officer, supervisor} <= set(told)
