@@ -1,8 +1,8 @@
 """Bench commands of the app:
 
-    bench --site SITE xinqu-apply-profile PATH      apply the deployment profile
-    bench --site SITE xinqu-export-profile PATH     write the site's profile documents back
-    bench --site SITE xinqu-import-registry FILE    import households and residents (xlsx / csv)
+bench --site SITE xinqu-apply-profile PATH      apply the deployment profile
+bench --site SITE xinqu-export-profile PATH     write the site's profile documents back
+bench --site SITE xinqu-import-registry FILE    import households and residents (xlsx / csv)
 """
 
 import json

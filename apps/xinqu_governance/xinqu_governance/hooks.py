@@ -76,10 +76,9 @@ scheduler_events = {
 #   tests/test_case_hooks.py): routing, assignment and SLA deadlines, then early warnings on update.
 
 # (names with a leading underscore: Frappe reads every other name of this module as a hook)
-from xinqu_governance.cases.case_types import CASE_DOCTYPES as _CASE_DOCTYPES  # noqa: E402
-from xinqu_governance.governance.link_access import APP_DOCTYPES as _APP_DOCTYPES  # noqa: E402
-
-from xinqu_governance.portal.case_tracking import TRACKED_DOCTYPES as _TRACKED_DOCTYPES  # noqa: E402
+from xinqu_governance.cases.case_types import CASE_DOCTYPES as _CASE_DOCTYPES
+from xinqu_governance.governance.link_access import APP_DOCTYPES as _APP_DOCTYPES
+from xinqu_governance.portal.case_tracking import TRACKED_DOCTYPES as _TRACKED_DOCTYPES
 
 _GIVE_TRACKING_CODE = "xinqu_governance.portal.case_tracking.give_tracking_code"
 _LINK_ACCESS_ON_VALIDATE = "xinqu_governance.governance.link_access.validate_link_access"

@@ -115,7 +115,9 @@ def check_assignee(case, user: str) -> None:
 	if node and roles_held_over(user, node) & set(GOVERNANCE_ROLES):
 		return
 	frappe.throw(
-		_("{0} cannot be assigned {1} {2}: they are neither a member of its handling unit {3} nor hold a role over {4}.").format(
+		_(
+			"{0} cannot be assigned {1} {2}: they are neither a member of its handling unit {3} nor hold a role over {4}."
+		).format(
 			frappe.bold(user), _(case.doctype), case.name, case.get("handling_unit") or "-", node or "-"
 		),
 		AssigneeNotInCaseError,

@@ -162,7 +162,12 @@ def ensure_case_indexes() -> None:
 		doctype, fieldname = (df.options, child_field) if child_field else (rule.case_doctype, table_field)
 		field = frappe.get_meta(doctype).get_field(fieldname)
 		# a field with search_index has its own index already (a second one only slows inserts)
-		if field and field.fieldtype in INDEXABLE_TYPES and not field.get("is_virtual") and not field.search_index:
+		if (
+			field
+			and field.fieldtype in INDEXABLE_TYPES
+			and not field.get("is_virtual")
+			and not field.search_index
+		):
 			frappe.db.add_index(doctype, [fieldname])
 
 

@@ -166,13 +166,13 @@ def warn_unassigned(doc, unit: str) -> str | None:
 	"""The case's unit has no active member: warn the supervising node and the unit's supervisors."""
 	holder = doc.get("assigned_to")
 	if holder:
-		message = _("No active member of {0} can take the case; it waits with the unit's supervisor {1}.").format(
-			unit, frappe.db.get_value("User", holder, "full_name") or holder
-		)
+		message = _(
+			"No active member of {0} can take the case; it waits with the unit's supervisor {1}."
+		).format(unit, frappe.db.get_value("User", holder, "full_name") or holder)
 	else:
-		message = _("No active member of {0} can take the case, and the unit has no supervisor: nobody holds it.").format(
-			unit
-		)
+		message = _(
+			"No active member of {0} can take the case, and the unit has no supervisor: nobody holds it."
+		).format(unit)
 	return raise_warning(
 		doc,
 		rule_type=UNASSIGNED_CASE,

@@ -59,7 +59,12 @@ def mark_system_write(doc) -> None:
 
 
 def guard_case_edit(doc) -> None:
-	if doc.flags.xq_system_write or frappe.flags.in_install or frappe.flags.in_migrate or frappe.flags.in_patch:
+	if (
+		doc.flags.xq_system_write
+		or frappe.flags.in_install
+		or frappe.flags.in_migrate
+		or frappe.flags.in_patch
+	):
 		return
 	if doc.is_new():
 		if not doc.flags.ignore_permissions:

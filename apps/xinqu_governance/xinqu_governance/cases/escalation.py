@@ -305,4 +305,3 @@ def escalate(doc, found: routing.Route, rule, moment) -> None:
 	if step:
 		text += " " + _("Workflow: {0} → {1}.").format(_(step.action), _(step.next_state))
 	add_case_entry(doc.doctype, doc.name, text)
-

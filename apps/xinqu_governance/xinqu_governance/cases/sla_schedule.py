@@ -99,9 +99,7 @@ def warnings_for(doctype: str, names: list[str]) -> dict[str, set]:
 def due_cases(doctype: str, moment) -> list[str]:
 	"""The cases the job has something to do for at `moment` (an index range on `sla_check_at`)."""
 	case = frappe.qb.DocType(doctype)
-	return (
-		frappe.qb.from_(case).select(case.name).where(case.sla_check_at <= moment).run(pluck=True)
-	)
+	return frappe.qb.from_(case).select(case.name).where(case.sla_check_at <= moment).run(pluck=True)
 
 
 def reschedule(doctype: str, names: list[str]) -> None:
@@ -135,7 +133,9 @@ def recheck_open_cases(rule=None) -> None:
 		if OVERDUE_CASE not in (rule.get("rule_type"), before and before.get("rule_type")):
 			return
 	frappe.local.flags.pop("xinqu_overdue_case_rules", None)
-	named = {rule.get("case_doctype")} | ({before.get("case_doctype")} if before else set()) if rule else {None}
+	named = (
+		{rule.get("case_doctype")} | ({before.get("case_doctype")} if before else set()) if rule else {None}
+	)
 	doctypes = case_doctypes() if not all(named) else [d for d in case_doctypes() if d in named]
 	for doctype in doctypes:
 		case = frappe.qb.DocType(doctype)

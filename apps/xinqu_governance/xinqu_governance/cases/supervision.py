@@ -34,8 +34,8 @@ from xinqu_governance.cases.case_types import (
 	supervising_node,
 )
 from xinqu_governance.cases.timeline import add_case_entry
-from xinqu_governance.governance.site_language import human_datetime, in_site_language
 from xinqu_governance.governance.access import active_on
+from xinqu_governance.governance.site_language import human_datetime, in_site_language
 
 OPEN = "Open"
 REPLIED = "Replied"

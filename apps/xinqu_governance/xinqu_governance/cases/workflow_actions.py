@@ -25,11 +25,17 @@ def get_transitions(doc, workflow=None, raise_exception: bool = False) -> list[d
 		doc.load_from_db()
 	transitions = frappe_get_transitions(doc, workflow, raise_exception)
 	user = frappe.session.user
-	if not is_case_doctype(doc.doctype) or user == "Administrator" or GOVERNANCE_ADMINISTRATOR in frappe.get_roles(user):
+	if (
+		not is_case_doctype(doc.doctype)
+		or user == "Administrator"
+		or GOVERNANCE_ADMINISTRATOR in frappe.get_roles(user)
+	):
 		return transitions
 	units = (doc.get("handling_unit"), doc.get("assisting_unit"))
 	return [
 		transition
 		for transition in transitions
-		if user_stands_at_level(user, transition.allowed, transition.get("required_level"), doc.jurisdiction, units)
+		if user_stands_at_level(
+			user, transition.allowed, transition.get("required_level"), doc.jurisdiction, units
+		)
 	]

@@ -39,7 +39,9 @@ def validate_levels(doc) -> None:
 		level = transition.get("required_level")
 		if level and level not in HANDLING_LEVELS:
 			refuse(
-				_("Transition '{0}' ({1} → {2}) requires the level {3}, which does not exist: use one of {4}.").format(
+				_(
+					"Transition '{0}' ({1} → {2}) requires the level {3}, which does not exist: use one of {4}."
+				).format(
 					_(transition.action),
 					_(transition.state),
 					_(transition.next_state),

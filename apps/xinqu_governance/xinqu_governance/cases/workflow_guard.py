@@ -44,6 +44,7 @@ NODE_LEVELS_OF_HANDLING_LEVEL = {
 	"City": ("City",),
 }
 
+
 class WorkflowLevelError(WorkflowPermissionError):
 	"""The user holds the transition's role, but not at the level the transition requires."""
 

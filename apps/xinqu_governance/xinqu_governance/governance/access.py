@@ -177,7 +177,9 @@ def own_jurisdiction(user: str | None = None) -> str | None:
 		return own[0]
 	if frappe.permissions.get_user_permissions(user).get("Jurisdiction"):
 		return None
-	roots = query.where(J.parent_jurisdiction.isnull() | (J.parent_jurisdiction == "")).limit(2).run(pluck=True)
+	roots = (
+		query.where(J.parent_jurisdiction.isnull() | (J.parent_jurisdiction == "")).limit(2).run(pluck=True)
+	)
 	return roots[0] if len(roots) == 1 else None
 
 

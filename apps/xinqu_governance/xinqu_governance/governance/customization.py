@@ -51,7 +51,9 @@ def grant_customization_rights() -> None:
 				continue
 			update_permission_property(doctype, GOVERNANCE_ADMINISTRATOR, 0, right, 1)
 	for doctype in SELECTABLE:
-		if not frappe.db.exists("Custom DocPerm", {"parent": doctype, "role": GOVERNANCE_ADMINISTRATOR, "permlevel": 0}):
+		if not frappe.db.exists(
+			"Custom DocPerm", {"parent": doctype, "role": GOVERNANCE_ADMINISTRATOR, "permlevel": 0}
+		):
 			add_permission(doctype, GOVERNANCE_ADMINISTRATOR, 0, "select")
 	for page in BUILDER_PAGES:
 		if frappe.db.exists("Page", page) and not frappe.db.exists(
@@ -69,7 +71,11 @@ def app_doctypes() -> set[str]:
 
 def customizes_only_app_doctypes(doc, method=None) -> None:
 	"""doc_events validate of the tools: outside the app's DocTypes only System Managers customise."""
-	if set(frappe.get_roles()) & set(UNRESTRICTED_ROLES) or frappe.flags.in_install or frappe.flags.in_migrate:
+	if (
+		set(frappe.get_roles()) & set(UNRESTRICTED_ROLES)
+		or frappe.flags.in_install
+		or frappe.flags.in_migrate
+	):
 		return
 	field = CUSTOMIZING_TOOLS.get(doc.doctype)
 	target = doc.get(field) if field else None
@@ -95,7 +101,9 @@ def get_row_size_utilization(doctype: str) -> float:
 		return 0.0
 	if not is_app_doctype(doctype):
 		frappe.throw(
-			_("A Governance Administrator may customise only the governance DocTypes, not {0}.").format(_(doctype)),
+			_("A Governance Administrator may customise only the governance DocTypes, not {0}.").format(
+				_(doctype)
+			),
 			frappe.PermissionError,
 		)
 	return frappe.utils.flt(frappe.db.get_row_size(doctype) / frappe.db.MAX_ROW_SIZE_LIMIT * 100, 2)

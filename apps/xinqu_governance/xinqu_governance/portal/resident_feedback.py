@@ -49,7 +49,10 @@ def feedback_options(doctype: str, case: frappe._dict) -> dict:
 		"self_rating": case.get("self_rating") or "",
 		"self_rating_label": _(case.self_rating) if case.get("self_rating") else "",
 		"can_request_review": bool(
-			doctype == "Petition" and deadline and not case.get("review_petition") and getdate(today()) <= deadline
+			doctype == "Petition"
+			and deadline
+			and not case.get("review_petition")
+			and getdate(today()) <= deadline
 		),
 		"review_deadline": deadline,
 		"review_tracking_code": tracking_code_of("Petition", case.review_petition)
@@ -72,17 +75,17 @@ def rate(doctype: str, name: str, rating: str | None) -> None:
 		raise ResidentFeedbackError(_("Choose how satisfied you are with the handling."))
 	doc = frappe.get_doc(doctype, name)
 	if not feedback_options(doctype, frappe._dict(doc.as_dict()))["can_rate"]:
-		raise ResidentFeedbackError(
-			_("This matter cannot be rated now: it is rated once, after the reply.")
-		)
+		raise ResidentFeedbackError(_("This matter cannot be rated now: it is rated once, after the reply."))
 	doc.self_rating = rating
 	doc.self_rated_on = now_datetime()
 	mark_system_write(doc)
 	doc.save(ignore_permissions=True)
 	add_case_entry(
-		doctype, name, _("The resident rated the handling: {0}.", lang=site_language()).format(
+		doctype,
+		name,
+		_("The resident rated the handling: {0}.", lang=site_language()).format(
 			_(rating, lang=site_language())
-		)
+		),
 	)
 
 
@@ -99,7 +102,9 @@ def request_review(name: str, reason: str | None) -> str:
 	options = feedback_options("Petition", frappe._dict(first.as_dict()))
 	if not options["can_request_review"]:
 		raise ResidentFeedbackError(
-			_("A review can be asked for once, within {0} days of the reply.").format(get_review_request_days())
+			_("A review can be asked for once, within {0} days of the reply.").format(
+				get_review_request_days()
+			)
 		)
 	lang = site_language()
 	review = frappe.get_doc(

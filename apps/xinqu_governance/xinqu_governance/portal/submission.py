@@ -13,18 +13,18 @@ import frappe
 from frappe import _
 from frappe.utils import cint
 
-from xinqu_governance.portal.client_address import count_request
+from xinqu_governance.governance.site_language import site_language
 from xinqu_governance.portal.case_tracking import (
 	TRACKED_DOCTYPES,
 	case_of_tracking_code,
 	online_channel,
 	tracking_code_of,
 )
+from xinqu_governance.portal.client_address import count_request
 from xinqu_governance.portal.resident_feedback import feedback_options
 from xinqu_governance.portal.tracking import format_tracking_code, is_tracking_code, normalize_tracking_code
 from xinqu_governance.registry import citizen_id
 from xinqu_governance.registry.utils import LEVEL_VILLAGE, is_valid_phone, normalize_phone
-from xinqu_governance.governance.site_language import site_language
 
 # What a resident may file, and the DocType each becomes.
 CASE_DOCTYPE_OF = {
@@ -285,7 +285,15 @@ def case_progress(code: str | None) -> dict | None:
 		fields = ["workflow_state", "handling_unit", "closed_on", "reply", "replied_on"]
 		fields += ["reply_due", "acceptance_due", "self_rating", "review_petition"]
 	else:
-		fields = ["workflow_state", "handling_unit", "closed_on", "result", "due_date", "self_rating", "is_done"]
+		fields = [
+			"workflow_state",
+			"handling_unit",
+			"closed_on",
+			"result",
+			"due_date",
+			"self_rating",
+			"is_done",
+		]
 	case = frappe.db.get_value(submission.reference_doctype, submission.reference_name, fields, as_dict=True)
 	if not case:
 		return None

@@ -88,6 +88,7 @@ SPECS = {
 	)
 }
 
+
 def get_spec(doctype: str, is_single: bool = False) -> DocTypeSpec:
 	if doctype in SPECS:
 		return SPECS[doctype]

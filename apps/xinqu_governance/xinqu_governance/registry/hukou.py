@@ -91,7 +91,9 @@ def validate_conversion_steps(household) -> None:
 		return
 	if household.hukou_status == NON_AGRICULTURAL:
 		frappe.throw(
-			_("A household with a non-agricultural hukou has no agricultural to non-agricultural conversion."),
+			_(
+				"A household with a non-agricultural hukou has no agricultural to non-agricultural conversion."
+			),
 			HukouConversionError,
 			title=_("Invalid Conversion"),
 		)

@@ -159,9 +159,7 @@ def village_roster(villages: list[str]) -> list[frappe._dict]:
 		# the cross-appointment comes first: a station head who is someone else is the wrong person,
 		# whatever his login or assignment
 		head = held[(SERVICE_STATION, STATION_HEAD)]
-		if head and not any(
-			held[seat] and same_person(head, held[seat]) for seat in STATION_HEAD_HELD_WITH
-		):
+		if head and not any(held[seat] and same_person(head, held[seat]) for seat in STATION_HEAD_HELD_WITH):
 			roster[-1].problem = NOT_CROSS_APPOINTED
 	return roster
 

@@ -7,8 +7,8 @@ import frappe
 from frappe import _
 from frappe.utils import format_datetime, formatdate
 
-from xinqu_governance.portal.pages import csrf_token, html_lang
 from xinqu_governance.portal.case_tracking import case_of_tracking_code
+from xinqu_governance.portal.pages import csrf_token, html_lang
 from xinqu_governance.portal.resident_feedback import rate, request_review
 from xinqu_governance.portal.submission import TooManyLookupsError, case_progress, count_lookup
 from xinqu_governance.portal.tracking import normalize_tracking_code

@@ -103,7 +103,9 @@ class StabilityRiskAssessment(CaseWorkflowMixin, Document):
 			return
 		units = (self.handling_unit, self.assisting_unit)
 		if self.assigned_to and any(
-			user_stands_at_level(self.assigned_to, t.allowed, t.get("required_level"), self.jurisdiction, units)
+			user_stands_at_level(
+				self.assigned_to, t.allowed, t.get("required_level"), self.jurisdiction, units
+			)
 			for t in transitions
 		):
 			return
@@ -112,7 +114,11 @@ class StabilityRiskAssessment(CaseWorkflowMixin, Document):
 			_(
 				"Nobody can approve {0}: its review unit {1} has no member who is a {2} at the {3} level over {4}. Ask the Governance Administrator to staff the unit."
 			).format(
-				self.name, self.handling_unit or "-", _(first.allowed), _(first.get("required_level") or "-"), self.jurisdiction
+				self.name,
+				self.handling_unit or "-",
+				_(first.allowed),
+				_(first.get("required_level") or "-"),
+				self.jurisdiction,
 			),
 			NoApproverError,
 			title=_("No Approver"),

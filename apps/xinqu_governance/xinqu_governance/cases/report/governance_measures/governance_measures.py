@@ -226,7 +226,11 @@ def by_child_node(query, case_table, scope: Scope, columns: list):
 		query.join(case_node)
 		.on(case_node.name == case_table.jurisdiction)
 		.left_join(child)
-		.on((child.parent_jurisdiction == scope.node) & (child.lft <= case_node.lft) & (child.rgt >= case_node.rgt))
+		.on(
+			(child.parent_jurisdiction == scope.node)
+			& (child.lft <= case_node.lft)
+			& (child.rgt >= case_node.rgt)
+		)
 		.where((case_node.lft >= scope.lft) & (case_node.rgt <= scope.rgt) & (case_table.is_withdrawn == 0))
 		.groupby(child.name)
 		.select(child.name.as_("bucket"), *columns)
@@ -283,7 +287,9 @@ def party_rating_figures(scope: Scope, periods: dict) -> list[dict]:
 	columns = []
 	for key, period in periods.items():
 		concluded = in_period(D.closed_on, period)
-		columns.append(count_if(concluded & P.satisfaction.isin((*SATISFIED, "Dissatisfied")), f"{key}_staff_answered"))
+		columns.append(
+			count_if(concluded & P.satisfaction.isin((*SATISFIED, "Dissatisfied")), f"{key}_staff_answered")
+		)
 		columns.append(count_if(concluded & P.satisfaction.isin(SATISFIED), f"{key}_staff_satisfied"))
 	query = (
 		frappe.qb.from_(P)
@@ -304,7 +310,9 @@ def rating_columns(table, key: str, period, staff_field: str | None) -> list:
 	if staff_field:
 		staff = table[staff_field]
 		no_own = table.self_rating.isnull() | (table.self_rating == "")
-		columns.append(count_if(closed & no_own & staff.isin((*SATISFIED, "Dissatisfied")), f"{key}_staff_answered"))
+		columns.append(
+			count_if(closed & no_own & staff.isin((*SATISFIED, "Dissatisfied")), f"{key}_staff_answered")
+		)
 		columns.append(count_if(closed & no_own & staff.isin(SATISFIED), f"{key}_staff_satisfied"))
 	return columns
 
@@ -359,7 +367,9 @@ def gather_figures(scope: Scope, periods: dict) -> dict[str, dict[str, int]]:
 	for bucket in figures.values():
 		for key in periods:
 			for part in ("answered", "satisfied"):
-				bucket[f"{key}_{part}"] = bucket.get(f"{key}_own_{part}", 0) + bucket.get(f"{key}_staff_{part}", 0)
+				bucket[f"{key}_{part}"] = bucket.get(f"{key}_own_{part}", 0) + bucket.get(
+					f"{key}_staff_{part}", 0
+				)
 	return figures
 
 
@@ -438,7 +448,9 @@ def get_data(scope: Scope, figures: dict) -> list[dict]:
 
 def get_chart(rows: list[dict]) -> dict:
 	"""The rates of 三不出 and 四提高 over the whole scope, this period against the previous one."""
-	shown = [(m, r) for m, r in zip(MEASURES, [r for r in rows if r["indent"] == 0]) if m.denominator]
+	shown = [
+		(m, r) for m, r in zip(MEASURES, [r for r in rows if r["indent"] == 0], strict=True) if m.denominator
+	]
 	return {
 		"data": {
 			"labels": [_(m.short) for m, _r in shown],

@@ -185,9 +185,11 @@ def make_risk_assessment(decision: str, risk_field: str = "Other") -> str:
 
 def link_risk_assessment(assessment) -> None:
 	"""Stability Risk Assessment.on_update: the decision it assesses points back at it."""
-	if assessment.village_decision and frappe.db.get_value(
-		"Village Decision", assessment.village_decision, "stability_risk_assessment"
-	) != assessment.name:
+	if (
+		assessment.village_decision
+		and frappe.db.get_value("Village Decision", assessment.village_decision, "stability_risk_assessment")
+		!= assessment.name
+	):
 		frappe.db.set_value(
 			"Village Decision", assessment.village_decision, "stability_risk_assessment", assessment.name
 		)

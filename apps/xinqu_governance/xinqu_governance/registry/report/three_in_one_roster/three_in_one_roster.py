@@ -39,7 +39,13 @@ def get_columns():
 
 
 def column(fieldname, label, fieldtype, width, options=None) -> dict:
-	return {"fieldname": fieldname, "label": _(label), "fieldtype": fieldtype, "options": options, "width": width}
+	return {
+		"fieldname": fieldname,
+		"label": _(label),
+		"fieldtype": fieldtype,
+		"options": options,
+		"width": width,
+	}
 
 
 def get_data(filters) -> list[dict]:
