@@ -209,3 +209,35 @@ def test_a_warning_raised_in_between_by_another_save_is_not_raised_again(world, 
 	assert len(frappe.local.message_log) == messages
 	assert frappe.get_all("Early Warning", filters={"trigger_key": key}, pluck="name") == [first]
 	assert frappe.db.exists("Dispute", case.name)
+
+
+def test_the_index_of_a_rules_subject_is_no_customisation():
+	"""ensure_case_indexes (the background job after a rule is saved) indexes the rule's subject field
+	without leaving a `search_index` Property Setter, which the profile export would write out."""
+	from xinqu_governance.cases.case_types import ensure_case_indexes
+
+	rule = frappe.get_doc(
+		{
+			"doctype": "Early Warning Rule",
+			"rule_name": f"索引{frappe.generate_hash(length=6)}",
+			"rule_type": "Repeated Subject",
+			"case_doctype": "Dispute",
+			"subject_field": "location",
+			"level": "Yellow",
+			"window_days": 30,
+			"min_count": 3,
+			"is_active": 1,
+		}
+	).insert(ignore_permissions=True)
+	try:
+		ensure_case_indexes()  # commits (DDL), as the job does
+		assert frappe.db.has_index("tabDispute", frappe.db.get_index_name(["location"]))
+		assert not frappe.db.exists(
+			"Property Setter", {"doc_type": "Dispute", "field_name": "location", "property": "search_index"}
+		)
+		assert not frappe.db.exists(
+			"Property Setter", {"doc_type": "Dispute", "field_name": "reported_on", "property": "search_index"}
+		)
+	finally:
+		frappe.delete_doc("Early Warning Rule", rule.name, force=True, ignore_permissions=True)
+		frappe.db.commit()

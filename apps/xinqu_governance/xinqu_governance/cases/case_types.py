@@ -141,7 +141,7 @@ def ensure_case_indexes() -> None:
 	every active Repeated Subject rule (on the case, or on its child table)."""
 	for doctype in case_doctypes():
 		frappe.db.add_index(doctype, list(SLA_INDEX_FIELDS))
-		frappe.db.add_index(doctype, ["reported_on"])
+		add_index_without_property_setter(doctype, "reported_on")
 		frappe.db.add_index(doctype, list(OPEN_LOAD_INDEX_FIELDS))
 	rules = frappe.get_all(
 		"Early Warning Rule",
@@ -168,7 +168,20 @@ def ensure_case_indexes() -> None:
 			and not field.get("is_virtual")
 			and not field.search_index
 		):
-			frappe.db.add_index(doctype, [fieldname])
+			add_index_without_property_setter(doctype, fieldname)
+
+
+def add_index_without_property_setter(doctype: str, fieldname: str) -> None:
+	"""A single-field index made by the app (a case's `reported_on`, a rule's subject field). Frappe's
+	`add_index` also records a single-field index as a `search_index` Property Setter when it runs
+	outside a migrate (here: the background job after an Early Warning Rule is saved), which the
+	profile export would then write out as an administrator's customisation. `after_migrate` makes
+	these indexes again after every migrate, so they need no Property Setter to survive one."""
+	index_name = frappe.db.get_index_name([fieldname])
+	table = f"tab{doctype}"
+	if not frappe.db.has_index(table, index_name):
+		frappe.db.commit()  # DDL commits: as Frappe's add_index does
+		frappe.db.sql_ddl(f"ALTER TABLE `{table}` ADD INDEX IF NOT EXISTS `{index_name}`(`{fieldname}`)")
 
 
 def clear_case_doctypes_cache(doc=None, method=None):
