@@ -246,3 +246,16 @@ def make_facility(jurisdiction, facility_type, **fields):
 			**fields,
 		}
 	).insert()
+
+
+def make_religious_committee(village: str):
+	"""A religious venue management committee (民管会) of one member at `village`."""
+	return frappe.get_doc(
+		{
+			"doctype": "Organisation",
+			"organisation_name": "民管会",
+			"org_type": "Religious Venue Management Committee",
+			"jurisdiction": village,
+			"members": [{"member_name": "马主任", "position": "主任", "phone": "13800000000"}],
+		}
+	).insert()

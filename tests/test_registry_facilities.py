@@ -8,7 +8,7 @@ from xinqu_governance.registry.doctype.facility.facility import (
 	count_convenience_shops,
 )
 
-from tests.factories import make_facility as facility, make_jurisdiction_tree
+from tests.factories import make_facility as facility, make_religious_committee, make_jurisdiction_tree
 
 
 @pytest.fixture
@@ -65,15 +65,7 @@ def test_religious_venue_needs_committee_and_recent_annual_report(tree):
 	venue = facility(tree.village_a1, "Religious Venue", religion="Islam")
 	assert not venue.meets_standard
 	assert "management committee" in venue.standard_notes
-	committee = frappe.get_doc(
-		{
-			"doctype": "Organisation",
-			"organisation_name": "民管会",
-			"org_type": "Religious Venue Management Committee",
-			"jurisdiction": tree.village_a1,
-			"members": [{"member_name": "马主任", "position": "主任", "phone": "13800000000"}],
-		}
-	).insert()
+	committee = make_religious_committee(tree.village_a1)
 	assert committee.member_count == 1
 	venue.management_committee = committee.name
 	venue.last_annual_report_date = add_days(today(), -400)

@@ -10,6 +10,7 @@ from tests.case_factories import case_profile, make_case, new_tree  # noqa: F401
 from tests.desk import DESKTOP, desk_as, zh
 from tests.factories import (
 	make_facility as facility,
+	make_religious_committee,
 	PASSWORD,
 	make_building,
 	make_compound,
@@ -140,15 +141,7 @@ def test_facility_standards_follow_the_settings(settings, tree):
 	assert not school.meets_standard and "(1:10)" in school.standard_notes
 	clinic = facility(tree.town_a, "Clinic/Hospital", clinic_level="Community Health Centre", beds=40)
 	assert not clinic.meets_standard
-	committee = frappe.get_doc(
-		{
-			"doctype": "Organisation",
-			"organisation_name": "民管会",
-			"org_type": "Religious Venue Management Committee",
-			"jurisdiction": tree.village_a1,
-			"members": [{"member_name": "马主任", "position": "主任", "phone": "13800000000"}],
-		}
-	).insert()
+	committee = make_religious_committee(tree.village_a1)
 	venue = facility(
 		tree.village_a1,
 		"Religious Venue",

@@ -68,7 +68,7 @@ from xinqu_governance.cases.escalation import run_sla_job
 from xinqu_governance.cases.sla_schedule import recheck_open_cases
 from xinqu_governance.cases.triage import triage_grid_event
 from xinqu_governance.governance.access import active_on
-from xinqu_governance.registry.demo_data import GIVEN, SURNAMES, seat_three_in_one
+from xinqu_governance.registry.demo_data import ensure_demo_user, seat_three_in_one
 
 DEFAULT_SEED = 20151109  # the date the Haidong HSR New District was approved
 HISTORY_DAYS = 90
@@ -335,17 +335,7 @@ def ensure_staff(world, seed: int) -> int:
 		if held[role].get(node):
 			continue
 		email = f"{prefix}.{hashlib.sha1(node.encode()).hexdigest()[:10]}@{STAFF_DOMAIN}"
-		if not frappe.db.exists("User", email):
-			rng = random.Random(f"{seed}:{node}:{role}")
-			frappe.get_doc(
-				{
-					"doctype": "User",
-					"email": email,
-					"first_name": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
-					"user_type": "System User",
-					"send_welcome_email": 0,
-				}
-			).insert(ignore_permissions=True)
+		ensure_demo_user(email, random.Random(f"{seed}:{node}:{role}"))
 		frappe.get_doc(
 			{
 				"doctype": "Jurisdiction Assignment",

@@ -452,6 +452,23 @@ def assign_building_heads(grids: list[str]) -> None:
 		frappe.qb.update(GP).set(GP.building_head, resident).where(GP.name == grid).run()
 
 
+def ensure_demo_user(email: str, rng: random.Random) -> None:
+	"""A demo staff user with a generated Chinese name (no password), unless it exists. Made as
+	Frappe's Data Import makes users (`importing`): a data load, not Frappe's throttled sign-ups."""
+	if frappe.db.exists("User", email):
+		return
+	with importing("User"):
+		frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": email,
+				"first_name": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
+				"user_type": "System User",
+				"send_welcome_email": 0,
+			}
+		).insert(ignore_permissions=True)
+
+
 def assign_grid_workers(
 	grids: list[str], rng: random.Random, grids_per_worker: int = 2, max_workers: int = 45
 ) -> None:
@@ -462,17 +479,7 @@ def assign_grid_workers(
 	for index, grid in enumerate(staffed):
 		group = staffed[index - index % grids_per_worker]
 		email = f"grid.worker.{hashlib.sha1(group.encode()).hexdigest()[:10]}@demo.xinqu.example"
-		if not frappe.db.exists("User", email):
-			with importing("User"):  # a data load, as Frappe's Data Import makes users (not throttled)
-				frappe.get_doc(
-					{
-						"doctype": "User",
-						"email": email,
-						"first_name": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
-						"user_type": "System User",
-						"send_welcome_email": 0,
-					}
-				).insert(ignore_permissions=True)
+		ensure_demo_user(email, rng)
 		if not frappe.db.exists("Jurisdiction Assignment", {"user": email, "jurisdiction": grid}):
 			frappe.get_doc(
 				{
