@@ -140,21 +140,27 @@ class DeskPage:
 		self.wait_idle()
 
 	def link_options(self, fieldname: str, text: str, expect: str, within: str = ".page-container:visible") -> list[str]:
-		"""Types `text` into a Link control and returns the values its dropdown offers, once it offers
-		`expect` (the link control searches half a second after the last key, so the list read is the
-		answer to `text`)."""
+		"""Types `text` into a Link control and returns the values its dropdown offers, once the list
+		shown is the answer to `text` and offers `expect`.
+
+		The control searches on focus (for "") and half a second after the last key, and renders an
+		answer only after awaiting its filter description, i.e. after the request is done: an earlier
+		search can still be rendered after ours was sent. The control keeps each answer in
+		`$input.cache[doctype][term]` and shows it by `awesomplete.list = that answer`, so the list is
+		ours when it is that very object."""
 		control = self.field(fieldname, within)
 		control.focus()  # (another control's open dropdown may cover this one: a click would miss)
-		self.wait_idle()  # focusing an empty Link control searches at once: that answer is not ours
-		control.evaluate("(input) => input.parentElement.querySelectorAll('[role=option]').forEach((o) => o.dataset.stale = 1)")
 		control.fill(text)
 		offered = self.page.wait_for_function(
-			"""([input, expect]) => {
-				const labels = [...input.parentElement.querySelectorAll("[role='option']:not([data-stale]) p strong")]
+			"""([input, text, expect]) => {
+				const link = input.closest("[data-fieldname]").fieldobj;
+				const answers = link.$input.cache[link.get_options()];
+				if (!answers || !answers[text] || link.awesomplete._list !== answers[text]) return false;
+				const labels = [...input.parentElement.querySelectorAll("[role='option'] p strong")]
 					.map((e) => e.textContent.trim());
 				return labels.includes(expect) && labels;
 			}""",
-			arg=[control.element_handle(), expect],
+			arg=[control.element_handle(), text, expect],
 		)
 		return offered.json_value()
 
