@@ -43,30 +43,47 @@ def layers(states: list[str], transitions: list[dict]) -> dict[str, int]:
 
 
 def unique_states(workflow: dict) -> list[str]:
-	"""A state may have several rows (one per role allowed to edit in it): one node each state."""
 	return list(dict.fromkeys(row["state"] for row in workflow["states"]))
 
 
-def builder_ids(workflow: dict) -> dict[str, str]:
-	return {state: str(index) for index, state in enumerate(unique_states(workflow), start=1)}
+def builder_ids(workflow: dict) -> list[str]:
+	"""One id per state row. A state may have several rows (one per role allowed to edit in it), and
+	the builder makes a node of each row, keyed by its id: rows sharing an id became one node whose
+	data was the last row's, so a save from the builder wrote that row twice and dropped the other
+	roles (`get_workflow_elements` / `get_updated_states`). Each row is its own node, as the builder
+	draws a workflow whose rows have no ids."""
+	return [str(index) for index in range(1, len(workflow["states"]) + 1)]
+
+
+def first_ids(workflow: dict) -> dict[str, str]:
+	"""The node of a state's first row: the transitions' ends (the builder too picks a state's first
+	node for a transition it has no ends for)."""
+	ids = {}
+	for row, row_id in zip(workflow["states"], builder_ids(workflow), strict=True):
+		ids.setdefault(row["state"], row_id)
+	return ids
 
 
 def workflow_data(workflow: dict) -> list[dict]:
 	states = unique_states(workflow)
 	column = layers(states, workflow["transitions"])
-	ids = builder_ids(workflow)
+	rows = list(zip(workflow["states"], builder_ids(workflow), strict=True))
+	ids = first_ids(workflow)
 
 	elements, rows_used = [], {}
-	for state in states:
-		row = rows_used[("state", column[state])] = rows_used.get(("state", column[state]), -1) + 1
-		elements.append(
-			{
-				"id": ids[state],
-				"type": "state",
-				"position": {"x": LEFT + column[state] * COLUMN, "y": TOP + row * STATE_ROW},
-				"data": {"state": state},
-			}
-		)
+	for state in states:  # a state's further rows (other roles) right below its first
+		for row, row_id in rows:
+			if row["state"] != state:
+				continue
+			place = rows_used[("state", column[state])] = rows_used.get(("state", column[state]), -1) + 1
+			elements.append(
+				{
+					"id": row_id,
+					"type": "state",
+					"position": {"x": LEFT + column[state] * COLUMN, "y": TOP + place * STATE_ROW},
+					"data": {"state": state},
+				}
+			)
 	edges = []
 	for index, transition in enumerate(workflow["transitions"], start=1):
 		action, source, target = f"action-{index}", ids[transition["state"]], ids[transition["next_state"]]
@@ -98,9 +115,8 @@ def workflow_data(workflow: dict) -> list[dict]:
 
 def lay_out(workflow: dict) -> None:
 	states = unique_states(workflow)
-	ids = builder_ids(workflow)
-	for row in workflow["states"]:
-		row["workflow_builder_id"] = ids[row["state"]]
+	for row, row_id in zip(workflow["states"], builder_ids(workflow), strict=True):
+		row["workflow_builder_id"] = row_id
 	for index, transition in enumerate(workflow["transitions"], start=1):
 		transition["workflow_builder_id"] = f"action-{index}"
 		assert transition["state"] in states and transition["next_state"] in states, transition

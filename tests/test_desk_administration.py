@@ -178,6 +178,43 @@ def test_the_workflow_builder_draws_the_profile_workflow_readably(administrator,
 		desk.page.context.close()
 
 
+def workflow_rows(name: str) -> tuple[list, list]:
+	workflow = frappe.get_doc("Workflow", name)
+	states = sorted((row.state, row.allow_edit, row.doc_status, row.update_field or "", row.update_value or "") for row in workflow.states)
+	transitions = sorted((row.state, row.action, row.next_state, row.allowed, row.condition or "") for row in workflow.transitions)
+	return states, transitions
+
+
+def test_saving_in_the_workflow_builder_keeps_every_role_of_a_state(administrator, chromium, live_server):  # noqa: F811
+	"""Petition Handling lets three roles edit in each of its four working states (a row each). The
+	builder makes a node of each row; a save from it must write back every row and transition as
+	they were (rows sharing a node lost all roles but the last one's)."""
+	name = "Petition Handling"
+	before = workflow_rows(name)
+	assert len(before[0]) > len({state for state, *_ in before[0]})  # some state has several rows
+	original = frappe.get_doc("Workflow", name).as_dict()
+	desk = desk_as(chromium, live_server, administrator, PASSWORD, DESKTOP)
+	try:
+		desk.open(f"/app/workflow-builder/{name}")
+		desk.page.wait_for_function("(n) => document.querySelectorAll('.vue-flow__node').length >= n", arg=len(before[0]))
+		desk.wait_idle()
+		modified = frappe.db.get_value("Workflow", name, "modified")
+		desk.page.locator(".page-actions:visible .primary-action").click()
+		desk.page.wait_for_function("() => !!document.querySelector('.alert-message, .toast-body')", timeout=30_000)
+		desk.wait_idle()
+		frappe.db.rollback()  # see the builder's commit
+		assert frappe.db.get_value("Workflow", name, "modified") != modified  # the builder did save
+		assert workflow_rows(name) == before
+		assert desk.take_problems() == []
+	finally:
+		desk.page.context.close()
+		restored = frappe.get_doc("Workflow", name)
+		restored.update({key: original[key] for key in ("states", "transitions", "workflow_data")})
+		restored.flags.ignore_permissions = True
+		restored.save()
+		frappe.db.commit()
+
+
 def test_a_notification_made_in_the_desk_is_exported_and_restored(admin_session, live_server, tmp_path):
 	subject = unique("矛盾纠纷已升级")
 	notification = {
