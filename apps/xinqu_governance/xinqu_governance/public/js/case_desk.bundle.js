@@ -11,15 +11,40 @@ function sla_pill(status) {
 	return `<span class="indicator-pill ${SLA_COLOURS[status] || "gray"} xq-sla-status">${__(status)}</span>`;
 }
 
+// On a phone the desk draws the form's state as a bare dot beside the title (v16 `Page.set_indicator`),
+// so there the headline names it in words first.
+function state_pill(frm) {
+	if (!frappe.is_mobile()) return "";
+	const [label, colour] = frappe.get_indicator(frm.doc, frm.doctype) || [];
+	return label ? `<span class="indicator-pill ${colour || "gray"} xq-state">${label}</span>` : "";
+}
+
 xinqu_governance.cases.show_sla_headline = function (frm) {
-	if (frm.is_new() || !frm.doc.resolution_due) return;
-	const due = __("Resolution due {0}", [frappe.datetime.str_to_user(frm.doc.resolution_due)]);
-	const status = frm.doc.sla_status;
-	frm.dashboard.set_headline(
-		`${status ? sla_pill(status) : ""} <span class="xq-sla-due">${due}</span>`,
-		SLA_COLOURS[status] || "blue"
-	);
+	if (frm.is_new()) return;
+	const parts = [state_pill(frm)];
+	if (frm.doc.resolution_due) {
+		const status = frm.doc.sla_status;
+		parts.push(status ? sla_pill(status) : "");
+		const due = __("Resolution due {0}", [frappe.datetime.str_to_user(frm.doc.resolution_due)]);
+		parts.push(`<span class="xq-sla-due">${due}</span>`);
+	}
+	const headline = parts.filter(Boolean).join(" ");
+	if (headline) frm.dashboard.set_headline(headline, SLA_COLOURS[frm.doc.sla_status] || "blue");
 };
+
+// On a phone a list row shows only its subject and the state's pill (`.visible-xs` in
+// ListView.get_meta_html), not the SLA column: the SLA pill goes beside the state there.
+function mark_phone_rows(listview) {
+	if (!frappe.is_mobile()) return;
+	const docs = Object.fromEntries((listview.data || []).map((doc) => [doc.name, doc]));
+	listview.$result.find(".list-row-container").each((_, row) => {
+		const name = $(row).find(".list-row-checkbox").attr("data-name");
+		const doc = name && docs[decodeURIComponent(name)];
+		const place = $(row).find(".level-item.visible-xs");
+		if (!doc || !doc.sla_status || place.find(".xq-sla-status").length) return;
+		place.prepend(sla_pill(doc.sla_status), " ");
+	});
+}
 
 xinqu_governance.cases.add_supervision_button = function (frm) {
 	if (frm.is_new()) return;
@@ -82,6 +107,7 @@ xinqu_governance.cases.list_settings = {
 		}
 		return [__("Open"), "blue", "closed_on,is,not set"];
 	},
+	refresh: mark_phone_rows,
 	formatters: {
 		sla_status(value) {
 			return value ? sla_pill(value) : "";
