@@ -153,7 +153,7 @@ class DeskPage:
 		control.fill(text)
 		offered = self.page.wait_for_function(
 			"""([input, text, expect]) => {
-				const link = input.closest("[data-fieldname]").fieldobj;
+				const link = input.closest(".frappe-control, .monoframe-control").fieldobj;
 				const answers = link.$input.cache[link.get_options()];
 				if (!answers || !answers[text] || link.awesomplete._list !== answers[text]) return false;
 				const labels = [...input.parentElement.querySelectorAll("[role='option'] p strong")]

@@ -112,29 +112,6 @@ def test_a_major_decision_is_approved_only_with_an_approved_assessment(people):
 		assert require_risk_assessment("Major Decision", DECISION) == assessment.name
 
 
-def test_require_risk_assessment_over_http(people, live_server, http_login):
-	"""The whitelisted check answers a client: 200 with the assessment, or an error naming §4."""
-	from tests.case_factories import PASSWORD, purge_cases
-	from tests.factories import purge_tree
-
-	try:
-		assessment = draft(people, risk_level="Low", measures=[{"risk_level": "Low", "measure": "宣传"}])
-		act(assessment, "Submit for Review", people.officer_a)
-		act(assessment, "Approve", people.county_officer)
-		frappe.db.commit()
-
-		session = http_login(people.officer_a, PASSWORD)
-		url = f"{live_server}/api/method/xinqu_governance.cases.doctype.stability_risk_assessment.stability_risk_assessment.require_risk_assessment"
-		found = session.post(url, data={"subject_type": "Major Decision", "subject_name": DECISION})
-		assert found.status_code == 200 and found.json()["message"] == assessment.name
-		missing = session.post(url, data={"subject_type": "Major Plan", "subject_name": "不存在的规划"})
-		assert missing.status_code == 417
-	finally:
-		frappe.db.rollback()
-		purge_cases(people, commit=False)
-		purge_tree(people, users=people.users)
-
-
 def test_case_assessment_names_a_case(people):
 	with pytest.raises(frappe.ValidationError):
 		draft(people, subject_type="Major Case")

@@ -132,7 +132,7 @@ def test_a_dispute_goes_from_the_grid_to_the_town_and_is_closed(people, chromium
 		take_action(village, "Verify Event", "Verified")
 		dispute = village.page.evaluate(
 			"""(ev) => new Promise((resolve) => frappe.call({
-				method: 'xinqu_governance.cases.triage.triage_grid_event',
+				method: 'xinqu_governance.api.triage.triage_grid_event',
 				args: {grid_event: ev, target_doctype: 'Dispute'},
 				callback: (r) => resolve(r.message.name),
 				error: (r) => resolve({error: JSON.stringify(r).slice(0, 1500)}),
@@ -161,7 +161,10 @@ def test_a_dispute_goes_from_the_grid_to_the_town_and_is_closed(people, chromium
 		)
 		village.select("outcome", "Mediation Failed")
 		village.save()
-		assert village.page.locator("[data-fieldname='mediation_sessions'] .grid-body .grid-row").count() == 2
+		# the saved form draws its table again after the save's refresh (the rows are re-rendered)
+		sessions = village.page.locator("[data-fieldname='mediation_sessions'] .grid-body .grid-row")
+		sessions.nth(1).wait_for()
+		assert sessions.count() == 2
 		take_action(village, "Escalate to Town", "Mediation at Town")
 		assert shown_state(village, zh("Mediation at Town")) == zh("Mediation at Town")
 		clean(village, "village staff")

@@ -33,7 +33,7 @@ def checksum_failed_message() -> str:
 	return frappe._("The check character is wrong (checksum failed).")
 
 
-SUBMIT_URL = "/api/method/xinqu_governance.portal.submission.submit"
+SUBMIT_URL = "/api/method/xinqu_governance.api.portal.submit"
 
 
 @pytest.fixture

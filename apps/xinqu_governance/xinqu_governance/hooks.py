@@ -1,4 +1,7 @@
 app_name = "xinqu_governance"
+# every whitelisted function types its arguments (Frappe validates and coerces them per request; an
+# untyped one fails there): see api/__init__.py and tests/test_api.py
+require_type_annotated_api_methods = True
 app_title = "Xinqu Governance"
 app_publisher = "Xinqu Governance Contributors"
 app_description = "Grid-based social governance for the Haidong High-Speed-Rail New District"

@@ -44,28 +44,28 @@ def card(value: int, route: list | None = None, route_options: dict | None = Non
 
 
 @frappe.whitelist()
-def my_open_cases(filters=None) -> dict:
+def my_open_cases(filters: str | dict | None = None) -> dict:
 	return card(count_open_cases(("assigned_to", "=", frappe.session.user)))
 
 
 @frappe.whitelist()
-def my_unit_queue(filters=None) -> dict:
+def my_unit_queue(filters: str | dict | None = None) -> dict:
 	units = my_unit_names()
 	return card(count_open_cases(("handling_unit", "in", units)) if units else 0)
 
 
 @frappe.whitelist()
-def cases_due_soon(filters=None) -> dict:
+def cases_due_soon(filters: str | dict | None = None) -> dict:
 	return card(count_open_cases(("sla_status", "=", sla.DUE_SOON)))
 
 
 @frappe.whitelist()
-def overdue_cases(filters=None) -> dict:
+def overdue_cases(filters: str | dict | None = None) -> dict:
 	return card(count_open_cases(("sla_status", "=", sla.OVERDUE)), route=["query-report", "Overdue Queue"])
 
 
 @frappe.whitelist()
-def supervision_to_answer(filters=None) -> dict:
+def supervision_to_answer(filters: str | dict | None = None) -> dict:
 	"""Open supervisions addressed to the user or to a unit the user works in."""
 	if not frappe.has_permission("Supervision", "read"):
 		return card(0)

@@ -86,7 +86,6 @@ def may_supervise(case, user: str | None = None) -> bool:
 	return user in ADMINISTRATORS or bool(issuer_standing(user, case))
 
 
-@frappe.whitelist()
 def can_raise_supervision(case_doctype: str, case_name: str) -> bool:
 	"""Whether the current user may issue a supervision on the case (the case form shows its button)."""
 	if not is_case_doctype(case_doctype) or not frappe.has_permission("Supervision", "create"):

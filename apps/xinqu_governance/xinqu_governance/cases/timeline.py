@@ -51,7 +51,6 @@ def add_case_entry(case_doctype: str, case_name: str, text: str) -> None:
 # Reading
 
 
-@frappe.whitelist()
 def get_timeline(doctype: str, name: str) -> list[dict]:
 	"""Everything that happened to a case, oldest first. The caller must be able to read the case;
 	supervisions, warnings and accountability records are listed only when the caller may read them.

@@ -21,7 +21,6 @@ class TriageError(frappe.ValidationError):
 	"""The grid event cannot be triaged (already triaged, wrong target, action not available)."""
 
 
-@frappe.whitelist(methods=["POST"])
 def triage_grid_event(grid_event: str, target_doctype: str, values: str | dict | None = None) -> dict:
 	"""Create a `target_doctype` case from the grid event and link the two both ways.
 
@@ -65,7 +64,6 @@ def triage_grid_event(grid_event: str, target_doctype: str, values: str | dict |
 	return {"doctype": case.doctype, "name": case.name}
 
 
-@frappe.whitelist()
 def triage_targets(grid_event: str) -> list[str]:
 	"""The case types the current user may triage the grid event into now (none: no triage button)."""
 	event = frappe.get_doc("Grid Event", grid_event)

@@ -16,7 +16,6 @@ from xinqu_governance.printing.jinja_methods import xq_cn_date
 MAX_REFERENCE_LENGTH = 140
 
 
-@frappe.whitelist()
 def record_turned_criminal(dispute: str, turned_criminal_on: str, criminal_case_reference: str) -> None:
 	doc = frappe.get_doc("Dispute", dispute)
 	doc.check_permission("write")

@@ -17,7 +17,8 @@ from xinqu_governance.governance.roles import GOVERNANCE_ADMINISTRATOR
 
 
 @frappe.whitelist()
-def get_transitions(doc, workflow=None, raise_exception: bool = False) -> list[dict]:
+# the annotations are strings, as in Frappe's own signature: Frappe validates no type it cannot name
+def get_transitions(doc: "Document | str | dict", workflow: "Workflow | None" = None, raise_exception: bool = False) -> list[dict]:
 	from frappe.model.document import Document
 
 	if not isinstance(doc, Document):

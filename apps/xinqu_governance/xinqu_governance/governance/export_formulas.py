@@ -80,7 +80,7 @@ def _csv_delimiter() -> str:
 
 
 @frappe.whitelist()
-def export_report_view():
+def export_report_view() -> None:
 	"""Frappe's Report View export (`frappe.desk.reportview.export_query`), formulas neutralised."""
 	from frappe.desk.reportview import export_query
 
@@ -90,7 +90,7 @@ def export_report_view():
 
 
 @frappe.whitelist()
-def export_query_report():
+def export_query_report() -> None:
 	"""Frappe's query-report export (`frappe.desk.query_report.export_query`), formulas neutralised."""
 	from frappe.desk.query_report import export_query
 

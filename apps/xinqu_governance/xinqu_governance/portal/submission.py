@@ -168,7 +168,6 @@ def submissions_per_hour() -> int:
 	return cint(frappe.conf.get("xinqu_portal_submissions_per_hour")) or DEFAULT_SUBMISSIONS_PER_HOUR
 
 
-@frappe.whitelist(allow_guest=True, methods=["POST"])
 def submit(
 	submission_type: str | None = None,
 	jurisdiction: str | None = None,

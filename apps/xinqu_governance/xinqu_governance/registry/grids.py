@@ -486,30 +486,18 @@ def move_building_to_grid(building: str, grid: str) -> set[str]:
 # ------------------------------------------------------------------ whitelisted
 
 
-@frappe.whitelist()
 def get_grid_proposal(compound: str) -> dict:
 	frappe.get_doc("Resettlement Compound", compound).check_permission("read")
 	return propose_grids(compound)
 
 
-@frappe.whitelist(methods=["POST"])
 def create_proposed_grids(compound: str) -> list[str]:
 	frappe.get_doc("Resettlement Compound", compound).check_permission("read")
 	frappe.has_permission("Grid Profile", "create", throw=True)
 	return apply_grid_proposal(compound)
 
 
-@frappe.whitelist(methods=["POST"])
 def move_building(building: str, grid: str) -> list[str]:
 	frappe.get_doc("Building", building).check_permission("read")
 	frappe.get_doc("Grid Profile", grid).check_permission("write")
 	return sorted(move_building_to_grid(building, grid))
-
-
-@frappe.whitelist(methods=["POST"])
-def move_units(units, grid: str) -> list[str]:
-	units = frappe.parse_json(units) if isinstance(units, str) else units
-	for unit in units:
-		frappe.get_doc("Building Unit", unit).check_permission("read")
-	frappe.get_doc("Grid Profile", grid).check_permission("write")
-	return sorted(move_units_to_grid(units, grid))

@@ -160,7 +160,6 @@ def recount_housing(compounds) -> None:
 		)
 
 
-@frappe.whitelist(methods=["POST"])
 def generate_units_and_dwellings(building: str) -> dict:
 	doc = frappe.get_doc("Building", building)
 	doc.check_permission("write")

@@ -1122,7 +1122,6 @@ def import_file(path: str, **kwargs) -> dict:
 		return import_content(f.read(), os.path.basename(path), **kwargs)
 
 
-@frappe.whitelist(methods=["POST"])
 def import_registry_file(file_url: str, dry_run: int = 0, confirm: int = 0) -> dict:
 	"""Import an uploaded xlsx / csv file (a File record's URL). Returns counts, row errors and the rows
 	that change existing residents; those are applied only with `confirm=1`."""

@@ -50,7 +50,7 @@ xinqu_governance.cases.add_supervision_button = function (frm) {
 	if (frm.is_new()) return;
 	const name = frm.docname;
 	frappe
-		.xcall("xinqu_governance.cases.supervision.can_raise_supervision", {
+		.xcall("xinqu_governance.api.cases.can_raise_supervision", {
 			case_doctype: frm.doctype,
 			case_name: name,
 		})

@@ -14,16 +14,16 @@ STATUSES = (sla.ON_TRACK, sla.DUE_SOON, sla.OVERDUE)
 
 @frappe.whitelist()
 def get(
-	chart_name=None,
-	chart=None,
-	no_cache=None,
-	filters=None,
-	from_date=None,
-	to_date=None,
-	timespan=None,
-	time_interval=None,
-	heatmap_year=None,
-	refresh=None,
+	chart_name: str | None = None,
+	chart: str | dict | None = None,
+	no_cache: int | str | None = None,
+	filters: str | dict | None = None,
+	from_date: str | None = None,
+	to_date: str | None = None,
+	timespan: str | None = None,
+	time_interval: str | None = None,
+	heatmap_year: int | str | None = None,
+	refresh: int | str | None = None,
 ) -> dict:
 	counts = [count_open_cases(("sla_status", "=", status)) for status in STATUSES]
 	counts.append(count_open_cases(("sla_status", "is", "not set")))

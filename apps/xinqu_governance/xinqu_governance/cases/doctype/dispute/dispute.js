@@ -70,7 +70,7 @@ function record_fulfilment(frm) {
 		primary_action(values) {
 			frappe
 				.call({
-					method: "xinqu_governance.cases.doctype.dispute.dispute.record_fulfilment",
+					method: "xinqu_governance.api.disputes.record_fulfilment",
 					args: { name: frm.doc.name, ...values },
 					freeze: true,
 				})
@@ -102,7 +102,7 @@ function record_turned_criminal(frm) {
 		],
 		(values) =>
 			frappe
-				.xcall("xinqu_governance.cases.turned_criminal.record_turned_criminal", {
+				.xcall("xinqu_governance.api.disputes.record_turned_criminal", {
 					dispute: frm.doc.name,
 					...values,
 				})

@@ -130,7 +130,6 @@ class Dispute(MajorCaseMixin, CaseWorkflowMixin, Document):
 		self.require_risk_assessment_if_major()
 
 
-@frappe.whitelist(methods=["POST"])
 def record_fulfilment(name: str, agreement_fulfilment: str, fulfilment_checked_on=None, fulfilment_note=None):
 	"""履行情况 of a concluded dispute's agreement: status, date of the check, note. Saved as the user, so
 	the edit rights apply (after conclusion only these fields, by a role that closes disputes); the

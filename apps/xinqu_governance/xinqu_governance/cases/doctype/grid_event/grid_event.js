@@ -8,7 +8,7 @@ frappe.ui.form.on("Grid Event", {
 		if (frm.is_new() || frm.doc.triaged_to) return;
 		const name = frm.docname;
 		frappe
-			.xcall("xinqu_governance.cases.triage.triage_targets", { grid_event: name })
+			.xcall("xinqu_governance.api.triage.targets", { grid_event: name })
 			.then((targets) => {
 				if (targets.length && frm.docname === name) {
 					frm.add_custom_button(__("Triage into Case"), () => triage_grid_event(frm, targets));
@@ -33,7 +33,7 @@ function triage_grid_event(frm, targets) {
 		primary_action_label: __("Triage"),
 		primary_action({ target_doctype }) {
 			frappe
-				.xcall("xinqu_governance.cases.triage.triage_grid_event", {
+				.xcall("xinqu_governance.api.triage.triage_grid_event", {
 					grid_event: frm.docname,
 					target_doctype,
 				})

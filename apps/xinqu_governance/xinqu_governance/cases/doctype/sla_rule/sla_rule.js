@@ -5,7 +5,7 @@ frappe.ui.form.on("SLA Rule", {
 	setup(frm) {
 		// only the case DocTypes (module Cases, with the case fields)
 		frm.set_query("case_doctype", () => ({
-			query: "xinqu_governance.cases.doctype.sla_rule.sla_rule.case_doctype_query",
+			query: "xinqu_governance.api.cases.case_doctype_query",
 		}));
 	},
 });

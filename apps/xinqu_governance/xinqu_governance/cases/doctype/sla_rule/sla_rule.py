@@ -42,14 +42,3 @@ class SLARule(Document):
 				),
 				title=_("Invalid Escalation Level"),
 			)
-
-
-@frappe.whitelist()
-@frappe.validate_and_sanitize_search_inputs
-def case_doctype_query(doctype, txt, searchfield, start, page_len, filters):
-	"""Link search for Case Type fields: only the case DocTypes."""
-	from xinqu_governance.cases.case_types import case_doctypes
-
-	txt = (txt or "").lower()
-	names = [name for name in case_doctypes() if txt in name.lower() or txt in _(name).lower()]
-	return [[name] for name in names[start : start + page_len]]

@@ -221,7 +221,6 @@ def find_approved_risk_assessment(subject_type: str, subject_name: str) -> str |
 	return names[0] if names else None
 
 
-@frappe.whitelist()
 def require_risk_assessment(subject_type: str, subject_name: str) -> str:
 	"""Return the approved assessment of a major decision, plan, project or case, or refuse.
 

@@ -18,7 +18,7 @@ frappe.query_reports["Overdue Queue"] = {
 			fieldtype: "Link",
 			options: "DocType",
 			get_query: () => ({
-				query: "xinqu_governance.cases.doctype.sla_rule.sla_rule.case_doctype_query",
+				query: "xinqu_governance.api.cases.case_doctype_query",
 			}),
 		},
 		{

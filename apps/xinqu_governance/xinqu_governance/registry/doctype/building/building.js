@@ -16,7 +16,7 @@ frappe.ui.form.on("Building", {
 				({ grid }) =>
 					frappe
 						.call({
-							method: "xinqu_governance.registry.grids.move_building",
+							method: "xinqu_governance.api.housing.move_building",
 							args: { building: frm.doc.name, grid },
 							freeze: true,
 						})
@@ -27,7 +27,7 @@ frappe.ui.form.on("Building", {
 		frm.add_custom_button(__("Create Missing Units and Dwellings"), () =>
 			frappe
 				.call({
-					method: "xinqu_governance.registry.housing.generate_units_and_dwellings",
+					method: "xinqu_governance.api.housing.generate_units_and_dwellings",
 					args: { building: frm.doc.name },
 				})
 				.then(() => frm.reload_doc())

@@ -181,7 +181,6 @@ def count_convenience_shops(villages) -> dict[str, int]:
 	return dict(rows)
 
 
-@frappe.whitelist()
 def communities_below_shop_minimum(town: str | None = None) -> list[dict]:
 	"""Village / community nodes (under ``town`` if given) with fewer convenience shops in use than the
 	standard (§13: 3)."""

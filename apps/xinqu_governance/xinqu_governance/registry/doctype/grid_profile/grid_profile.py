@@ -137,7 +137,7 @@ class GridProfile(Document):
 			self.append("coverage", {"building": unit["building"], "building_unit": unit["name"]})
 
 	@frappe.whitelist()
-	def recount(self):
+	def recount(self) -> None:
 		self.check_permission("read")
 		recount_grids([self.name])
 		self.reload()

@@ -6,7 +6,7 @@ frappe.ui.form.on("Resettlement Compound", {
 		if (frm.is_new()) return;
 		frm.add_custom_button(__("Propose Grids"), () => {
 			frappe
-				.call("xinqu_governance.registry.grids.get_grid_proposal", { compound: frm.doc.name })
+				.call("xinqu_governance.api.housing.get_grid_proposal", { compound: frm.doc.name })
 				.then(({ message: proposal }) => show_grid_proposal(frm, proposal));
 		});
 	},
@@ -52,7 +52,7 @@ function show_grid_proposal(frm, proposal) {
 		primary_action() {
 			frappe
 				.call({
-					method: "xinqu_governance.registry.grids.create_proposed_grids",
+					method: "xinqu_governance.api.housing.create_proposed_grids",
 					args: { compound: frm.doc.name },
 					freeze: true,
 				})

@@ -10,7 +10,7 @@ frappe.ui.form.on("Resident", {
 		const number = (frm.doc.citizen_id || "").replace(/\s+/g, "").toUpperCase();
 		if (number.length !== 18) return;
 		frappe
-			.xcall("xinqu_governance.registry.doctype.resident.resident.read_citizen_id", {
+			.xcall("xinqu_governance.api.registry.read_citizen_id", {
 				number,
 			})
 			.then((read) => {

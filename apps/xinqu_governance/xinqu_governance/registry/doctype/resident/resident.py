@@ -162,7 +162,6 @@ def on_doctype_update():
 	ensure_index("Resident", ["jurisdiction", "creation"])
 
 
-@frappe.whitelist()
 def read_citizen_id(number: str) -> dict:
 	"""What the form shows while the number is typed: the normalised number with its birth date and
 	sex, or why it is not a valid number (the same check as on save, `registry.citizen_id.parse`)."""

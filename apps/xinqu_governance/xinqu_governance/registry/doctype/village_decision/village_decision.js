@@ -29,7 +29,7 @@ frappe.ui.form.on("Village Decision", {
 		if (frappe.model.can_create("Stability Risk Assessment")) {
 			frm.add_custom_button(__("Assess Stability Risk"), () =>
 				frappe
-					.xcall("xinqu_governance.registry.doctype.village_decision.village_decision.make_risk_assessment", {
+					.xcall("xinqu_governance.api.registry.make_risk_assessment", {
 						decision: frm.doc.name,
 					})
 					.then((name) => frappe.set_route("Form", "Stability Risk Assessment", name))

@@ -154,7 +154,6 @@ def decision_passes(votes_for, present, share_percent) -> bool:
 	return cint(votes_for) * 100 > cint(present) * cint(share_percent)
 
 
-@frappe.whitelist(methods=["POST"])
 def make_risk_assessment(decision: str, risk_field: str = "Other") -> str:
 	"""Create the social stability risk assessment of a major decision (as the session user, with
 	their permissions) and link it both ways; return its name (the existing one when already linked)."""
