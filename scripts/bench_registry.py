@@ -71,6 +71,7 @@ def main() -> int:
 		action="store_true",
 		help="reuse the database, only time the lists",
 	)
+	parser.add_argument("--imports-only", action="store_true", help="stop after step 4 (memory, bulk_insert)")
 	parser.add_argument("--import-file", help=argparse.SUPPRESS)  # step 3 and 5, in a child process
 	args = parser.parse_args()
 
@@ -128,6 +129,9 @@ def main() -> int:
 	frappe.db.rollback()
 	results["bulk_insert_of_the_same_rows"] = rewrite_with_bulk_insert(frappe, small, n)
 	print(json.dumps({"bulk_insert": results["bulk_insert_of_the_same_rows"]}), flush=True)
+	if args.imports_only:
+		print(json.dumps(results, ensure_ascii=False, indent=1, default=str))
+		return 0
 
 	# 5. re-run: nothing changes
 	results["reimport_4n"] = import_in_child(args.db, large)
