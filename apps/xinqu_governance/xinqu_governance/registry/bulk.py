@@ -13,6 +13,25 @@ import frappe
 
 STANDARD_FIELDS = ("name", "owner", "modified_by", "creation", "modified", "docstatus", "idx")
 CHILD_FIELDS = ("parent", "parenttype", "parentfield")
+LOOKUP_BATCH = 5000
+
+
+def fetch_in_batches(doctype: str, field: str, values, fields: list[str]) -> dict:
+	"""``field`` value → row (dict of ``fields``) of the rows whose ``field`` is one of ``values``,
+	read with IN lists of ``LOOKUP_BATCH`` values."""
+	values = list({v for v in values if v})
+	table = frappe.qb.DocType(doctype)
+	result = {}
+	for start in range(0, len(values), LOOKUP_BATCH):
+		rows = (
+			frappe.qb.from_(table)
+			.select(*[table[f] for f in fields])
+			.where(table[field].isin(values[start : start + LOOKUP_BATCH]))
+			.run(as_dict=True)
+		)
+		for row in rows:
+			result[row[field]] = row
+	return result
 
 
 def reserve_series(prefix: str, count: int, digits: int) -> list[str]:
