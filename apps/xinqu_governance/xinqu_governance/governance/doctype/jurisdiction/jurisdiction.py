@@ -93,8 +93,10 @@ def forget_cached_user_permissions() -> None:
 	"""A User Permission on a node reaches the nodes under it, and Frappe caches each user's list of
 	them (`frappe.cache` "user_permissions") until one of *their* User Permissions changes; NestedSet
 	clears it only for the user who made the node. So a node made or moved under an officer's node
-	stayed invisible to him (records in it too) until the cache was cleared: drop every user's list."""
+	stayed invisible to him (records in it too) until the cache was cleared: drop every user's list,
+	now and again once the node is committed (a request in between would cache the list without it)."""
 	frappe.cache.delete_value("user_permissions")
+	frappe.db.after_commit.add(lambda: frappe.cache.delete_value("user_permissions"))
 
 
 def parent_level_of(level: str) -> str | None:
