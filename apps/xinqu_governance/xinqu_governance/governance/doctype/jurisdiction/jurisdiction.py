@@ -39,6 +39,15 @@ class Jurisdiction(NestedSet):
 		self.set_is_group()
 		self.validate_level_below_parent()
 
+	def after_insert(self):
+		super().after_insert()
+		forget_cached_user_permissions()
+
+	def on_update(self):
+		super().on_update()
+		if self.has_value_changed("parent_jurisdiction"):
+			forget_cached_user_permissions()
+
 	def set_is_group(self):
 		"""Every level but Grid can hold child nodes; a grid is always a leaf."""
 		self.is_group = 0 if self.level == "Grid" else 1
@@ -78,6 +87,16 @@ class Jurisdiction(NestedSet):
 				JurisdictionLevelError,
 				title=_("Wrong Jurisdiction Level"),
 			)
+
+
+def forget_cached_user_permissions() -> None:
+	"""A User Permission on a node reaches the nodes under it, and Frappe caches each user's list of
+	them (`frappe.cache` "user_permissions") until one of *their* User Permissions changes; NestedSet
+	clears it only for the user who made the node. So a node made or moved under an officer's node
+	stayed invisible to him (records in it too) until the cache was cleared: drop every user's list,
+	now and again once the node is committed (a request in between would cache the list without it)."""
+	frappe.cache.delete_value("user_permissions")
+	frappe.db.after_commit.add(lambda: frappe.cache.delete_value("user_permissions"))
 
 
 def parent_level_of(level: str) -> str | None:
