@@ -9,6 +9,7 @@ SLA, escalation village → town and the public portal."""
 import frappe
 import pytest
 from frappe.model.workflow import apply_workflow
+from frappe.utils import getdate
 from xinqu_governance.cases import sla
 from xinqu_governance.cases.case_types import (
 	CASE_CONTRACT,
@@ -20,6 +21,7 @@ from xinqu_governance.cases.case_types import (
 from xinqu_governance.cases.doctype.case_category.case_category import categories_for
 from xinqu_governance.cases.doctype.case_type.case_type import portal_case_types, triage_targets
 from xinqu_governance.cases.escalation import run_sla_job
+from xinqu_governance.cases.report.governance_measures.governance_measures import execute as governance_measures
 from xinqu_governance.cases.triage import triage_grid_event
 from xinqu_governance.portal.submission import case_progress, file_submission, submission_types
 from xinqu_governance.www.petition.index import submission_type_choices
@@ -69,6 +71,13 @@ def scratch_doctype(name: str, leave_out: str | None = None) -> dict:
 		{"fieldname": "contact_name", "fieldtype": "Data", "label": "Contact Name"},
 		{"fieldname": "contact_phone", "fieldtype": "Data", "label": "Contact Phone"},
 		{"fieldname": "source_event", "fieldtype": "Link", "label": "Source Event", "options": "Grid Event"},
+		# the resident's own rating, given on /petition/track: counted by the measures report
+		{
+			"fieldname": "self_rating",
+			"fieldtype": "Select",
+			"label": "Self Rating",
+			"options": "\nSatisfied\nBasically Satisfied\nDissatisfied",
+		},
 	]
 	return {
 		"doctype": "DocType",
@@ -306,6 +315,22 @@ def test_a_resident_files_and_tracks_it_on_the_portal(world):
 	assert not progress["is_closed"]
 	apply_workflow(case, RESOLVE)
 	assert case_progress(result["tracking_code"])["is_closed"]
+
+
+def test_its_residents_ratings_count_in_the_measures(world):
+	with clock(T0):
+		cases = [make_case(SCRATCH, world.village_p1, contact_name=f"居民{i}") for i in range(3)]
+	for case, rating in zip(cases, ("Satisfied", "Dissatisfied", "Basically Satisfied"), strict=True):
+		apply_workflow(case, RESOLVE)
+		frappe.db.set_value(SCRATCH, case.name, "self_rating", rating)
+	closed = getdate(reload(cases[0]).closed_on)
+	_columns, rows, *_rest = governance_measures(
+		frappe._dict(jurisdiction=world.city, from_date=closed, to_date=closed)
+	)
+	own = next(
+		row for row in rows if row["indent"] == 0 and row["measure"] == "Satisfaction Rate (Residents' Own Ratings)"
+	)
+	assert own["this_period"] == 66.7  # 2 of 3: satisfied or basically satisfied
 
 
 def test_a_category_for_another_type_is_refused_on_the_portal(world):
