@@ -169,7 +169,8 @@ def remove_scratch_type() -> None:
 	if frappe.db.exists("DocType", SCRATCH):
 		frappe.delete_doc("DocType", SCRATCH, ignore_permissions=True, force=True)
 	frappe.db.commit()
-	frappe.clear_cache()
+	frappe.clear_cache()  # also the cached case DocTypes (hooks.py `clear_cache`)
+	assert SCRATCH not in case_doctypes()
 
 
 # ------------------------------------------------------------------ the contract
@@ -346,3 +347,42 @@ def test_a_category_for_another_type_is_refused_on_the_portal(world):
 			}
 		)
 	assert not frappe.get_all(SCRATCH, filters={"contact_name": "王五", "category": world.neighbours})
+
+
+# ------------------------------------------------------------------ the patch from the old Select
+
+
+def test_the_patch_turns_the_old_used_for_into_case_type_rows():
+	"""A site from before the change has `used_for` as a column of fixed case types (All, Dispute, ...):
+	the patch gives each category its Case Type row, leaves All as every type, and runs twice alike."""
+	from xinqu_governance.patches.v1_0 import case_category_used_for_case_types as patch
+
+	names = {}
+	for value in ("All", "Dispute", "Petition"):
+		names[value] = frappe.get_doc(
+			{"doctype": "Case Category", "category_name": f"旧类别{value}{frappe.generate_hash(length=6)}"}
+		).insert(ignore_permissions=True).name
+	table = frappe.qb.Table("tabCase Category")
+	frappe.db.commit()
+	frappe.db.sql_ddl("ALTER TABLE `tabCase Category` ADD COLUMN IF NOT EXISTS `used_for` varchar(140)")
+	try:
+		frappe.clear_cache()
+		for value, name in names.items():
+			frappe.qb.update(table).set(table.used_for, value).where(table.name == name).run()
+		patch.execute()
+		patch.execute()
+		rows = {
+			value: sorted(use.case_type for use in frappe.get_doc("Case Category", name).used_for)
+			for value, name in names.items()
+		}
+		assert rows == {"All": [], "Dispute": ["Dispute"], "Petition": ["Petition"]}
+		assert categories_for("Petition").count(names["Petition"]) == 1
+		assert names["Dispute"] not in categories_for("Petition")
+		assert not frappe.qb.from_(table).select(table.name).where(table.used_for.isnotnull()).run()
+	finally:
+		frappe.db.rollback()
+		for name in names.values():
+			frappe.delete_doc("Case Category", name, ignore_permissions=True, force=True)
+		frappe.db.commit()
+		frappe.db.sql_ddl("ALTER TABLE `tabCase Category` DROP COLUMN IF EXISTS `used_for`")
+		frappe.clear_cache()

@@ -95,13 +95,12 @@ doc_events = {
 	# a DocType that claims the case contract carries all of it; the case DocTypes may have changed
 	"DocType": {
 		"validate": "xinqu_governance.cases.case_types.validate_case_contract",
-		"on_update": _CASE_TYPES_CHANGED,
-		"on_trash": _CASE_TYPES_CHANGED,
+		# after_delete too: something read between on_trash and the row's deletion must not stay cached
+		**{event: _CASE_TYPES_CHANGED for event in ("on_update", "on_trash", "after_delete")},
 	},
 	"Custom Field": {
 		"validate": "xinqu_governance.governance.customization.customizes_only_app_doctypes",
-		"on_update": _CASE_TYPES_CHANGED,
-		"on_trash": _CASE_TYPES_CHANGED,
+		**{event: _CASE_TYPES_CHANGED for event in ("on_update", "on_trash", "after_delete")},
 	},
 	# a change to a case workflow that would strand cases or never close them is refused
 	"Workflow": {
@@ -115,6 +114,12 @@ doc_events = {
 		for tool in ("Property Setter", "Print Format", "Notification")
 	},
 }
+
+# the cached case DocTypes and Case Types go with the rest of the cache (bench clear-cache)
+clear_cache = [
+	"xinqu_governance.cases.case_types.clear_case_doctypes_cache",
+	"xinqu_governance.cases.doctype.case_type.case_type.clear_case_type_cache",
+]
 
 override_whitelisted_methods = {
 	# the desk offers only the workflow actions the server accepts at the case's node and level

@@ -120,6 +120,10 @@ def levels_from(level: str) -> tuple[str, ...]:
 
 
 CACHE_KEY = "xinqu_case_doctypes"
+# Frappe deletes a DocType without running its doc_events (`delete_doc` of a DocType), so the cached
+# set may outlive a deleted case DocType: it expires after this long, and `clear_cache` (bench
+# clear-cache) drops it at once.
+CACHE_SECONDS = 600
 
 
 def case_doctypes() -> list[str]:
@@ -133,7 +137,11 @@ def case_doctype_set() -> frozenset[str]:
 	request / job and kept in the site's cache between them."""
 	cached = frappe.local.flags.get(CACHE_KEY)
 	if cached is None:
-		cached = frozenset(frappe.cache.get_value(CACHE_KEY, generator=_read_case_doctypes) or ())
+		stored = frappe.cache.get_value(CACHE_KEY)
+		if stored is None:
+			stored = _read_case_doctypes()
+			frappe.cache.set_value(CACHE_KEY, stored, expires_in_sec=CACHE_SECONDS)
+		cached = frozenset(stored)
 		frappe.local.flags[CACHE_KEY] = cached
 	return cached
 
@@ -234,7 +242,8 @@ def add_index_without_property_setter(doctype: str, fieldname: str) -> None:
 
 
 def clear_case_doctypes_cache(doc=None, method=None):
-	"""doc_events on DocType and Custom Field (on_update, on_trash): a case DocType may have come or gone."""
+	"""doc_events on DocType and Custom Field (on_update, on_trash, after_delete), and `clear_cache`:
+	a case DocType may have come or gone."""
 	frappe.local.flags.pop(CACHE_KEY, None)
 	frappe.cache.delete_value(CACHE_KEY)
 
