@@ -1,15 +1,24 @@
-"""The save rules hang on the DocTypes they act on (hooks.py `doc_events`), not on "*": routing,
-assignment, SLA and early warning on each case DocType of the contract, the link check on each app
-DocType, and nothing of the app's on the saves of other DocTypes (ToDo, Note, ...)."""
+"""The case rules hang on "*" (hooks.py, cases/case_events.py), since a case type may be a DocType made
+as data that no static list names; each handler returns at once for any DocType that is not a case
+DocType. The link check hangs on each app DocType; nothing else of the app on the saves of other
+DocTypes (ToDo, Note, ...)."""
 
 import frappe
-from xinqu_governance.portal.case_tracking import TRACKED_DOCTYPES
-from xinqu_governance.cases.case_types import CASE_DOCTYPES, case_doctypes
+import pytest
+from xinqu_governance.cases import case_events
+from xinqu_governance.cases.case_types import case_doctypes
 from xinqu_governance.governance.link_access import APP_DOCTYPES, app_modules
 
+SHIPPED_CASE_DOCTYPES = [
+	"Dispute",
+	"Emergency Incident",
+	"Grid Event",
+	"Petition",
+	"Service Request",
+	"Stability Risk Assessment",
+]
 CASE_RULES = {
 	"validate": [
-		"xinqu_governance.governance.link_access.validate_link_access",
 		"xinqu_governance.cases.routing.route_case",
 		"xinqu_governance.cases.assignment.assign_new_case",
 		"xinqu_governance.cases.sla.apply_sla",
@@ -18,20 +27,29 @@ CASE_RULES = {
 		"xinqu_governance.cases.early_warning.check_case",
 		"xinqu_governance.cases.assignment_todo.on_case_update",
 	],
+	# a case of a portal case type also gets its tracking code when inserted (portal/case_tracking.py)
+	"after_insert": ["xinqu_governance.portal.case_tracking.give_tracking_code"],
 }
+CASE_EVENTS = {
+	event: [f"xinqu_governance.cases.case_events.{event}"]
+	for event in ("before_validate", "validate", "on_update", "after_insert")
+}
+LINK_CHECK = {"validate": ["xinqu_governance.governance.link_access.validate_link_access"]}
 # a ToDo made in the desk for a case moves the case's assignee; nothing else of the app on it
 TODO_HANDLERS = {"on_update": ["xinqu_governance.cases.assignment_todo.on_todo_update"]}
 
 
 def app_handlers(events: dict) -> dict:
-	return {
+	handlers_of = {
 		event: [h for h in handlers if h.startswith("xinqu_governance.")] for event, handlers in events.items()
 	}
+	return {event: handlers for event, handlers in handlers_of.items() if handlers}
 
 
-def test_the_listed_case_doctypes_are_the_contracts():
+def test_the_shipped_case_doctypes_are_read_from_the_contract():
 	frappe.local.flags.pop("xinqu_case_doctypes", None)
-	assert sorted(CASE_DOCTYPES) == case_doctypes()
+	frappe.cache.delete_value("xinqu_case_doctypes")
+	assert case_doctypes() == SHIPPED_CASE_DOCTYPES
 
 
 def test_the_listed_app_doctypes_are_the_apps_forms():
@@ -41,39 +59,51 @@ def test_the_listed_app_doctypes_are_the_apps_forms():
 	assert sorted(APP_DOCTYPES) == sorted(doctypes)
 
 
-# a petition or service request also gets its tracking code when inserted (portal/case_tracking.py)
-TRACKING_CODE = {"after_insert": ["xinqu_governance.portal.case_tracking.give_tracking_code"]}
-
-
-def test_every_case_doctype_has_the_case_rules_in_order():
+def test_the_case_events_hang_on_every_doctype_and_the_link_check_on_the_apps():
 	doc_events = frappe.get_hooks("doc_events")
-	for doctype in CASE_DOCTYPES:
-		expected = {**CASE_RULES, **(TRACKING_CODE if doctype in TRACKED_DOCTYPES else {})}
-		assert app_handlers(doc_events[doctype]) == expected, doctype
-
-
-def test_other_doctypes_get_only_the_link_check_or_nothing():
-	doc_events = frappe.get_hooks("doc_events")
-	assert not app_handlers(doc_events.get("*", {})).get("validate")
-	assert not app_handlers(doc_events.get("*", {})).get("on_update")
+	assert app_handlers(doc_events["*"]) == CASE_EVENTS
+	assert {event: list(rules) for event, rules in case_events.CASE_RULES.items()} == CASE_RULES
+	for doctype in APP_DOCTYPES:
+		assert app_handlers(doc_events[doctype]) == LINK_CHECK, doctype
 	for doctype in ("Note", "User"):
 		assert not app_handlers(doc_events.get(doctype, {})), doctype
 	assert app_handlers(doc_events.get("ToDo", {})) == TODO_HANDLERS
-	for doctype in set(APP_DOCTYPES) - set(CASE_DOCTYPES):
-		assert app_handlers(doc_events[doctype]) == {
-			"validate": ["xinqu_governance.governance.link_access.validate_link_access"]
-		}, doctype
 
 
-def test_a_note_is_saved_without_the_case_rules(monkeypatch):
-	from xinqu_governance.cases import sla
+@pytest.fixture
+def recorded_rules(monkeypatch):
+	"""Every case rule replaced by a recorder of (rule, doctype), in call order."""
+	calls = []
+	for rules in CASE_RULES.values():
+		for path in rules:
+			module, name = path.rsplit(".", 1)
+			monkeypatch.setattr(
+				frappe.get_module(module), name, lambda doc, method=None, rule=name: calls.append((rule, doc.doctype))
+			)
+	return calls
 
-	called = []
-	monkeypatch.setattr(sla, "apply_sla", lambda doc, method=None: called.append(doc.doctype))
-	frappe.clear_cache()  # the doc hooks are resolved afresh, to the patched function
-	note = frappe.get_doc({"doctype": "ToDo", "description": "not a case"}).insert()
+
+def test_every_case_doctype_gets_the_case_rules_in_order(recorded_rules):
+	for doctype in SHIPPED_CASE_DOCTYPES:
+		doc = frappe.new_doc(doctype)
+		for event in CASE_RULES:
+			getattr(case_events, event)(doc, event)
+		names = [path.rsplit(".", 1)[1] for rules in CASE_RULES.values() for path in rules]
+		assert recorded_rules == [(name, doctype) for name in names], doctype
+		recorded_rules.clear()
+
+
+def test_other_doctypes_get_none_of_the_case_rules(recorded_rules):
+	for doctype in ("ToDo", "Note", "User", "Case Category", "Handling Unit"):
+		doc = frappe.new_doc(doctype)
+		for event in ("before_validate", *CASE_RULES):
+			getattr(case_events, event)(doc, event)
+	assert recorded_rules == []
+
+
+def test_a_todo_is_saved_without_the_case_rules(recorded_rules):
+	todo = frappe.get_doc({"doctype": "ToDo", "description": "not a case"}).insert()
 	try:
-		assert called == []
+		assert recorded_rules == []
 	finally:
-		note.delete()
-		frappe.clear_cache()
+		todo.delete()

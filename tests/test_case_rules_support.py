@@ -55,9 +55,11 @@ def make_unit(
 	)
 
 
-def make_category(name: str, used_for: str = "All") -> str:
+def make_category(name: str, used_for: str | None = None) -> str:
+	"""A Case Category for every case type, or (`used_for`) for that one."""
+	uses = [{"case_type": used_for}] if used_for else []
 	return (
-		frappe.get_doc({"doctype": "Case Category", "category_name": name, "used_for": used_for})
+		frappe.get_doc({"doctype": "Case Category", "category_name": name, "used_for": uses})
 		.insert(ignore_permissions=True)
 		.name
 	)

@@ -85,7 +85,7 @@ def stage_one_of_each(tree, people, created: list) -> None:
 	insert(created, {"doctype": "Village Decision", "matter": unique("测试议题"), "is_major_decision": 1, "meeting_date": frappe.utils.today(), "jurisdiction": tree.village_a1})
 	if not frappe.db.exists("Grid Profile", tree.grid_a1):
 		insert(created, {"doctype": "Grid Profile", "jurisdiction": tree.grid_a1})
-	insert(created, {"doctype": "Case Category", "category_name": unique("测试类别"), "used_for": "All"})
+	insert(created, {"doctype": "Case Category", "category_name": unique("测试类别")})
 	insert(created, {"doctype": "Routing Rule", "rule_name": unique("测试分派"), "territory": tree.town_a, "handling_level": "Village"})
 	insert(created, {"doctype": "SLA Rule", "rule_name": unique("测试时限"), "case_doctype": "Dispute", "resolution_hours": 72, "on_breach": "Escalate automatically"})
 	insert(created, {"doctype": "Early Warning Rule", "rule_name": unique("测试预警"), "rule_type": "Overdue Case", "case_doctype": "Dispute", "overdue_hours": 48, "level": "Blue"})

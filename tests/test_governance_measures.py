@@ -56,7 +56,7 @@ def category(law_related: int) -> str:
 			{
 				"doctype": "Case Category",
 				"category_name": unique("测试信访类别"),
-				"used_for": "Petition",
+				"used_for": [{"case_type": "Petition"}],
 				"is_law_related": law_related,
 			}
 		)

@@ -63,7 +63,7 @@ def world(profile_notifications, mail_outbox):
 	w.village_unit = make_unit("Village", tree.village_a1, [w.staff], w.village_chief)
 	w.town_unit = make_unit("Town", tree.town_a, [w.town_officer], w.town_chief)
 	w.category = (
-		frappe.get_doc({"doctype": "Case Category", "category_name": unique("通知测试"), "used_for": "All"})
+		frappe.get_doc({"doctype": "Case Category", "category_name": unique("通知测试")})
 		.insert(ignore_permissions=True)
 		.name
 	)

@@ -6,7 +6,7 @@ import re
 import frappe
 import pytest
 import requests
-from xinqu_governance.portal import submission
+from xinqu_governance.portal import case_tracking, submission
 from xinqu_governance.portal.submission import (
 	PublicSubmissionError,
 	case_progress,
@@ -45,7 +45,7 @@ def tree():
 def category():
 	return (
 		frappe.get_doc(
-			{"doctype": "Case Category", "category_name": unique("测试诉求类别"), "used_for": "All"}
+			{"doctype": "Case Category", "category_name": unique("测试诉求类别")}
 		)
 		.insert(ignore_permissions=True)
 		.name
@@ -136,7 +136,7 @@ def test_service_request_needs_a_service_type(tree):
 def test_category_must_fit_the_kind(tree):
 	for_disputes = (
 		frappe.get_doc(
-			{"doctype": "Case Category", "category_name": unique("纠纷类别"), "used_for": "Dispute"}
+			{"doctype": "Case Category", "category_name": unique("纠纷类别"), "used_for": [{"case_type": "Dispute"}]}
 		)
 		.insert(ignore_permissions=True)
 		.name
@@ -165,7 +165,7 @@ def test_a_petition_is_filed_online_with_a_tracking_code(tree, category):
 	assert record.reference_doctype == "Petition" and record.reference_name == result["case_number"]
 	assert record.jurisdiction == tree.village_a1 and record.submission_type == "Petition"
 	petition = frappe.get_doc("Petition", result["case_number"])
-	assert petition.channel == submission.online_channel() == "Internet"
+	assert petition.channel == case_tracking.online_channel() == "Internet"
 	assert petition.jurisdiction == tree.village_a1 and petition.category == category
 	assert petition.petitioner_name == "张三" and petition.petitioner_phone == "13912345678"
 	assert petition.petitioner_id_number == values["id_number"]

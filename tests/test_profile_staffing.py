@@ -82,8 +82,8 @@ ASSISTING = {"治安": lambda village: "互助县公安局", "民族宗教": lam
 
 
 def case_types_of(category: dict) -> list[str]:
-	used_for = category.get("used_for") or "All"
-	return ["Grid Event", "Dispute", "Petition"] if used_for == "All" else [used_for]
+	used_for = [row["case_type"] for row in category.get("used_for") or []]
+	return used_for or ["Grid Event", "Dispute", "Petition"]
 
 
 def expected_unit(category: str, case_type: str, village: str) -> str:

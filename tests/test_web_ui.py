@@ -58,7 +58,7 @@ def site():
 	tree.household = make_household(tree.grid_a1, members=3)
 	tree.category = (
 		frappe.get_doc(
-			{"doctype": "Case Category", "category_name": unique("测试网上诉求"), "used_for": "All"}
+			{"doctype": "Case Category", "category_name": unique("测试网上诉求")}
 		)
 		.insert(ignore_permissions=True)
 		.name

@@ -69,50 +69,41 @@ scheduler_events = {
 
 # Document Events
 # ---------------
-# The rules hang on the DocTypes they act on, as hrms hangs its rules on doc_events per DocType,
-# rather than on "*" (which would call them on every save of every DocType of the site) or in a
-# controller base class (the engines stay in cases/ and apply to any DocType named here). The order
-# is Frappe's: the controller's own `validate` first, then these handlers in the order listed.
-# - every app DocType (`governance.link_access.APP_DOCTYPES`): links to records the user may not read
-#   are refused, before anything copies from them;
-# - every case DocType (`cases.case_types.CASE_DOCTYPES`, checked against the case contract by
-#   tests/test_case_hooks.py): routing, assignment and SLA deadlines, then early warnings on update.
+# The link check hangs on each app DocType it guards, as hrms hangs its rules on doc_events per
+# DocType: `governance.link_access.APP_DOCTYPES` (a test holds it equal to the app's forms).
+# The case rules hang on "*" (cases/case_events.py): a case type may be a DocType made as data
+# (`custom = 1`, in the desk or a profile), which no static list here can name, since Frappe reads
+# hooks once per process. Each handler returns at once unless the saved DocType is a case DocType (a
+# set lookup in memory: `cases.case_types.case_doctype_set`), as ERPNext's and Helpdesk's Service Level
+# Agreement, configured per DocType as data too, hangs on "*" validate. The order is Frappe's: the
+# controller's own `validate` first, then the DocType's handlers (the link check), then "*"'s:
+# - validate: routing, assignment, SLA deadlines (and, for a DocType without the app's controller, its
+#   link check, edit guard and workflow bookkeeping);
+# - on_update: early warnings, the assignee's ToDo; after_insert: a portal case type's tracking code.
 
 # (names with a leading underscore: Frappe reads every other name of this module as a hook)
-from xinqu_governance.cases.case_types import CASE_DOCTYPES as _CASE_DOCTYPES
 from xinqu_governance.governance.link_access import APP_DOCTYPES as _APP_DOCTYPES
-from xinqu_governance.portal.case_tracking import TRACKED_DOCTYPES as _TRACKED_DOCTYPES
 
-_GIVE_TRACKING_CODE = "xinqu_governance.portal.case_tracking.give_tracking_code"
 _LINK_ACCESS_ON_VALIDATE = "xinqu_governance.governance.link_access.validate_link_access"
-_CASE_RULES_ON_VALIDATE = [
-	"xinqu_governance.cases.routing.route_case",
-	"xinqu_governance.cases.assignment.assign_new_case",
-	"xinqu_governance.cases.sla.apply_sla",
-]
-_CASE_RULES_ON_UPDATE = [
-	"xinqu_governance.cases.early_warning.check_case",
-	# the assignee holds the case's Frappe assignment (ToDo / `_assign`)
-	"xinqu_governance.cases.assignment_todo.on_case_update",
-]
+_CASE_EVENTS = "xinqu_governance.cases.case_events"
+_CASE_TYPES_CHANGED = "xinqu_governance.cases.case_types.clear_case_doctypes_cache"
 
 doc_events = {
-	**{doctype: {"validate": [_LINK_ACCESS_ON_VALIDATE]} for doctype in _APP_DOCTYPES},
-	**{
-		doctype: {
-			"validate": [_LINK_ACCESS_ON_VALIDATE, *_CASE_RULES_ON_VALIDATE],
-			"on_update": list(_CASE_RULES_ON_UPDATE),
-			# a petition or service request gets the tracking code the resident follows it with
-			**({"after_insert": _GIVE_TRACKING_CODE} if doctype in _TRACKED_DOCTYPES else {}),
-		}
-		for doctype in _CASE_DOCTYPES
+	"*": {
+		event: f"{_CASE_EVENTS}.{event}" for event in ("before_validate", "validate", "on_update", "after_insert")
 	},
+	**{doctype: {"validate": [_LINK_ACCESS_ON_VALIDATE]} for doctype in _APP_DOCTYPES},
 	# an assignment made in the desk moves the case's `assigned_to` (cases/assignment_todo.py)
 	"ToDo": {"on_update": "xinqu_governance.cases.assignment_todo.on_todo_update"},
-	"DocType": {"on_update": "xinqu_governance.cases.case_types.clear_case_doctypes_cache"},
+	# a DocType that claims the case contract carries all of it; the case DocTypes may have changed
+	"DocType": {
+		"validate": "xinqu_governance.cases.case_types.validate_case_contract",
+		# after_delete too: something read between on_trash and the row's deletion must not stay cached
+		**{event: _CASE_TYPES_CHANGED for event in ("on_update", "on_trash", "after_delete")},
+	},
 	"Custom Field": {
 		"validate": "xinqu_governance.governance.customization.customizes_only_app_doctypes",
-		"on_update": "xinqu_governance.cases.case_types.clear_case_doctypes_cache",
+		**{event: _CASE_TYPES_CHANGED for event in ("on_update", "on_trash", "after_delete")},
 	},
 	# a change to a case workflow that would strand cases or never close them is refused
 	"Workflow": {
@@ -126,6 +117,12 @@ doc_events = {
 		for tool in ("Property Setter", "Print Format", "Notification")
 	},
 }
+
+# the cached case DocTypes and Case Types go with the rest of the cache (bench clear-cache)
+clear_cache = [
+	"xinqu_governance.cases.case_types.clear_case_doctypes_cache",
+	"xinqu_governance.cases.doctype.case_type.case_type.clear_case_type_cache",
+]
 
 override_whitelisted_methods = {
 	# the desk offers only the workflow actions the server accepts at the case's node and level

@@ -1,29 +1,89 @@
-"""The registry of case DocTypes the rule engines act on, and the ladder of handling levels.
+"""The case DocTypes the rule engines act on, the contract they carry, and the ladder of handling levels.
 
-A case DocType is any non-child DocType of module Cases that has the contract field
-`resolution_due` (see docs/architecture.md, "Cases"). The list is read from the data (DocField and
-Custom Field) by the jobs, reports and rule DocTypes; the save rules hang on the DocTypes named in
-`CASE_DOCTYPES` (hooks are static), which a test holds equal to that list. So a new case type is
-added to `CASE_DOCTYPES` too: without it its cases get no routing, assignment or SLA deadline.
+A case DocType is any non-child DocType of module Cases that has the contract field `resolution_due`
+(see docs/architecture.md, "Cases"): a DocType shipped with the app or one made in the desk or a
+profile (`custom = 1`). `case_doctypes()` reads them from the data (DocField and Custom Field) and is
+what everybody reads: the save rules (`cases/case_events.py`, doc_events on "*" that return at once for
+any other DocType), the jobs, reports, rule DocTypes and the desk. A DocType that claims the contract
+(has `resolution_due`) must carry every field of `CASE_CONTRACT` with its type and target: a DocType
+saved without them is refused (`validate_case_contract`, doc_events on DocType). What a case type
+offers beyond the contract (triage from a grid event, the public portal, the intake field map) is its
+`Case Type` record (cases/doctype/case_type).
 """
 
 import frappe
+from frappe import _
 
 CASES_MODULE = "Cases"
 CONTRACT_FIELD = "resolution_due"
 
-# The case DocTypes the app ships, by name: hooks.py hangs the save rules (routing, assignment, SLA,
-# early warning) on exactly these (hooks are static, so they cannot read the data). A test checks
-# this list against the contract read from the data (`case_doctypes()`), so a DocType given the
-# contract fields without being listed here fails the suite instead of silently missing its rules.
-CASE_DOCTYPES = (
-	"Dispute",
-	"Emergency Incident",
-	"Grid Event",
-	"Petition",
-	"Service Request",
-	"Stability Risk Assessment",
-)
+# The case contract: fieldname -> (fieldtype, Link target or Select options). The engines read these
+# fields on every case DocType generically (docs/architecture.md, "Cases").
+CASE_CONTRACT = {
+	"jurisdiction": ("Link", "Jurisdiction"),
+	"category": ("Link", "Case Category"),
+	"handling_level": ("Select", "Village\nTown\nDistrict\nCounty\nCity"),
+	"handling_unit": ("Link", "Handling Unit"),
+	"assisting_unit": ("Link", "Handling Unit"),
+	"assigned_to": ("Link", "User"),
+	"case_owner": ("Link", "User"),
+	"workflow_state": ("Link", "Workflow State"),
+	"state_entered_on": ("Datetime", None),
+	"response_due": ("Datetime", None),
+	"resolution_due": ("Datetime", None),
+	"sla_status": ("Select", "\nOn Track\nDue Soon\nOverdue\nMet"),
+	"escalation_count": ("Int", None),
+	"sla_check_at": ("Datetime", None),
+	"reported_on": ("Datetime", None),
+	"closed_on": ("Datetime", None),
+	"is_withdrawn": ("Check", None),
+}
+
+
+class CaseContractError(frappe.ValidationError):
+	"""A DocType claims the case contract (has `resolution_due`) without carrying all of it."""
+
+
+def contract_gaps(fields) -> list[str]:
+	"""What `fields` (DocFields, Custom Fields or dicts with fieldname / fieldtype / options) lack of the
+	case contract: one line per missing or mistyped field, in contract order (empty: complete)."""
+	by_name = {field.get("fieldname"): field for field in fields}
+	gaps = []
+	for fieldname, (fieldtype, options) in CASE_CONTRACT.items():
+		field = by_name.get(fieldname)
+		if not field:
+			gaps.append(_("{0} is missing").format(fieldname))
+		elif field.get("fieldtype") != fieldtype:
+			gaps.append(_("{0} must be a {1} field").format(fieldname, _(fieldtype)))
+		elif fieldtype == "Link" and field.get("options") != options:
+			gaps.append(_("{0} must link to {1}").format(fieldname, _(options)))
+		elif fieldtype == "Select" and (field.get("options") or "").strip("\n") != options.strip("\n"):
+			gaps.append(_("{0} must offer the options {1}").format(fieldname, options.strip("\n").replace("\n", ", ")))
+	return gaps
+
+
+def missing_contract_fields(doctype: str) -> list[str]:
+	"""The contract gaps of a DocType as the site sees it (its fields and Custom Fields)."""
+	return contract_gaps(frappe.get_meta(doctype).fields)
+
+
+def validate_case_contract(doc, method=None) -> None:
+	"""doc_events validate on DocType: a DocType of module Cases that has `resolution_due` is a case
+	DocType, and must carry the whole contract, or the engines would fail on its cases."""
+	if doc.module != CASES_MODULE or doc.istable or not any(
+		field.fieldname == CONTRACT_FIELD for field in doc.fields
+	):
+		return
+	gaps = contract_gaps([field.as_dict() for field in doc.fields])
+	if gaps:
+		frappe.throw(
+			_("{0} has the case field {1} but not the rest of the case contract: {2}.").format(
+				doc.name, CONTRACT_FIELD, "; ".join(gaps)
+			),
+			CaseContractError,
+			title=_("Incomplete Case Contract"),
+		)
+
 
 # Handling levels from the bottom up: 小事不出村、大事不出镇、难事不出新区.
 HANDLING_LEVELS = ("Village", "Town", "District", "County", "City")
@@ -59,39 +119,36 @@ def levels_from(level: str) -> tuple[str, ...]:
 	return HANDLING_LEVELS[max(level_rank(level), 0) :]
 
 
-def is_case_doctype(doctype: str) -> bool:
-	"""True when `doctype` is a case DocType (cheap: reads the cached meta only)."""
-	if not doctype or doctype in _NEVER_CASES:
-		return False
-	meta = frappe.get_meta(doctype)
-	return bool(meta.module == CASES_MODULE and not meta.istable and meta.has_field(CONTRACT_FIELD))
-
-
-# DocTypes saved constantly that can never be cases; skips the meta lookup for them.
-_NEVER_CASES = frozenset(
-	{
-		"Version",
-		"Comment",
-		"Communication",
-		"Activity Log",
-		"Access Log",
-		"Error Log",
-		"Scheduled Job Log",
-		"Notification Log",
-		"User Permission",
-		"DefaultValue",
-		"Deleted Document",
-	}
-)
+CACHE_KEY = "xinqu_case_doctypes"
+# Frappe deletes a DocType without running its doc_events (`delete_doc` of a DocType), so the cached
+# set may outlive a deleted case DocType: it expires after this long, and `clear_cache` (bench
+# clear-cache) drops it at once.
+CACHE_SECONDS = 600
 
 
 def case_doctypes() -> list[str]:
-	"""Every case DocType of the site, by name (memoised for the request / job)."""
-	cached = frappe.local.flags.get("xinqu_case_doctypes")
+	"""Every case DocType of the site, by name, sorted (cached; cleared when a DocType or Custom Field
+	is saved or deleted)."""
+	return sorted(case_doctype_set())
+
+
+def case_doctype_set() -> frozenset[str]:
+	"""The case DocTypes as a set: read on every save by the case doc_events, so memoised for the
+	request / job and kept in the site's cache between them."""
+	cached = frappe.local.flags.get(CACHE_KEY)
 	if cached is None:
-		cached = _read_case_doctypes()
-		frappe.local.flags.xinqu_case_doctypes = cached
-	return list(cached)
+		stored = frappe.cache.get_value(CACHE_KEY)
+		if stored is None:
+			stored = _read_case_doctypes()
+			frappe.cache.set_value(CACHE_KEY, stored, expires_in_sec=CACHE_SECONDS)
+		cached = frozenset(stored)
+		frappe.local.flags[CACHE_KEY] = cached
+	return cached
+
+
+def is_case_doctype(doctype: str) -> bool:
+	"""True when `doctype` is a case DocType."""
+	return bool(doctype) and doctype in case_doctype_set()
 
 
 def _read_case_doctypes() -> list[str]:
@@ -185,7 +242,10 @@ def add_index_without_property_setter(doctype: str, fieldname: str) -> None:
 
 
 def clear_case_doctypes_cache(doc=None, method=None):
-	frappe.local.flags.pop("xinqu_case_doctypes", None)
+	"""doc_events on DocType and Custom Field (on_update, on_trash, after_delete), and `clear_cache`:
+	a case DocType may have come or gone."""
+	frappe.local.flags.pop(CACHE_KEY, None)
+	frappe.cache.delete_value(CACHE_KEY)
 
 
 def handling_level_of_node(jurisdiction: str | None) -> str | None:

@@ -1,17 +1,23 @@
-"""Triage of a grid event (网格事件) into a dispute, petition, service request or emergency incident.
+"""Triage of a grid event (网格事件) into a case of a type marked for it (Case Type
+`is_triage_target`: in the app's defaults a dispute, petition, service request or emergency incident).
 
 The new case starts in its own workflow's first state with the event's territory, subject, place,
-category and resident, and `source_event` pointing back; the event records `triaged_to_doctype` /
+category, and what the Case Type's intake rows take over (description, contact, resident, place, fixed
+values), plus what the case DocType's controller adds (`values_from_grid_event`, e.g. a dispute's
+party), and `source_event` pointing back; the event records `triaged_to_doctype` /
 `triaged_to` and then takes its workflow action "Triage" (so the workflow decides who may triage,
 from which state and at which level, and the event leaves the grid worker's open list).
 """
 
 import frappe
 from frappe import _
+from frappe.model.base_document import get_controller
 from frappe.model.workflow import apply_workflow, get_transitions, get_workflow_name
 from frappe.utils import now_datetime
 
-from xinqu_governance.cases.doctype.grid_event.grid_event import TRIAGE_TARGETS
+from xinqu_governance.cases.doctype.case_category.case_category import category_fits
+from xinqu_governance.cases.doctype.case_type.case_type import intake_values
+from xinqu_governance.cases.doctype.case_type.case_type import triage_targets as triage_target_doctypes
 from xinqu_governance.cases.edit_rights import mark_system_write
 
 TRIAGE_ACTION = "Triage"
@@ -27,9 +33,10 @@ def triage_grid_event(grid_event: str, target_doctype: str, values: str | dict |
 	`values` (a dict or its JSON) fills or overrides fields of the new case, e.g. the petitioner.
 	Returns {"doctype": …, "name": …} of the new case. Runs with the caller's permissions.
 	"""
-	if target_doctype not in TRIAGE_TARGETS:
+	targets = triage_target_doctypes()
+	if target_doctype not in targets:
 		frappe.throw(
-			_("A grid event can be triaged into: {0}.").format(", ".join(_(dt) for dt in TRIAGE_TARGETS)),
+			_("A grid event can be triaged into: {0}.").format(", ".join(_(dt) for dt in targets)),
 			TriageError,
 			title=_("Invalid Triage"),
 		)
@@ -74,7 +81,7 @@ def triage_targets(grid_event: str) -> list[str]:
 	except TriageError:
 		frappe.clear_last_message()  # a question answered "no", not an error to show the user
 		return []
-	return [doctype for doctype in TRIAGE_TARGETS if frappe.has_permission(doctype, "create")]
+	return [doctype for doctype in triage_target_doctypes() if frappe.has_permission(doctype, "create")]
 
 
 def validate_triage_action_available(event) -> None:
@@ -97,7 +104,10 @@ def validate_triage_action_available(event) -> None:
 
 
 def case_values_from_event(event, target_doctype: str) -> dict:
-	"""The fields a new case takes over from the grid event."""
+	"""The fields a new case takes over from the grid event: subject, territory, reporting time and
+	category (where the category is used for the type) always; then the Case Type's intake rows; then
+	what the case DocType's controller adds from the event (`values_from_grid_event(event)`, a static
+	method, for what rows cannot say: a dispute's party row, an incident's kind)."""
 	values = {
 		"subject": event.subject,
 		"jurisdiction": event.jurisdiction,
@@ -105,41 +115,10 @@ def case_values_from_event(event, target_doctype: str) -> dict:
 	}
 	if event.category and category_fits(event.category, target_doctype):
 		values["category"] = event.category
-	meta = frappe.get_meta(target_doctype)
-	if meta.has_field("location"):
-		values["location"] = event.location
-	if meta.has_field("description"):
-		values["description"] = event.description
-
-	if target_doctype == "Dispute":
-		values["how_found"] = "Grid Report"
-		if event.resident or event.contact_name:
-			values["parties"] = [
-				{"resident": event.resident, "party_name": event.contact_name, "phone": event.contact_phone}
-			]
-	elif target_doctype == "Petition":
-		values.update(
-			{
-				"content": event.description or event.subject,
-				"petitioner": event.resident,
-				"petitioner_name": event.contact_name,
-				"petitioner_phone": event.contact_phone,
-			}
-		)
-	elif target_doctype == "Service Request":
-		values.update(
-			{
-				"request_details": event.description,
-				"applicant": event.resident,
-				"applicant_name": event.contact_name,
-				"applicant_phone": event.contact_phone,
-			}
-		)
-	elif target_doctype == "Emergency Incident":
-		values["kind"] = "Public Security" if event.event_type == "Security Lead" else "Other"
+	# the event's account of the matter is its description, else its subject
+	source = {**event.as_dict(), "description": event.description or event.subject}
+	values.update(intake_values(target_doctype, "Grid Event", source))
+	from_event = getattr(get_controller(target_doctype), "values_from_grid_event", None)
+	if from_event:
+		values.update(from_event(event))
 	return {key: value for key, value in values.items() if value not in (None, "", [])}
-
-
-def category_fits(category: str, doctype: str) -> bool:
-	used_for = frappe.db.get_value("Case Category", category, "used_for")
-	return used_for in (None, "", "All", doctype)

@@ -50,96 +50,136 @@ class WorkflowLevelError(WorkflowPermissionError):
 
 
 class CaseWorkflowMixin:
-	"""Shared behaviour of the case DocTypes; call `validate_case_workflow()` from `validate()`."""
+	"""Shared behaviour of the case DocTypes the app ships; call `validate_case_workflow()` from
+	`validate()`. A case DocType made as data (no controller of the app) gets the same from
+	cases/case_events.py, which calls the functions below."""
 
 	def before_validate(self):
 		guard_case_edit(self)
 
 	def validate_case_workflow(self):
-		self.set_default_handling_level()
-		validate_transition_level(self)
-		self.apply_state_update_field()
-		self.track_workflow_state()
-		self.sync_handling_level_with_unit()
-		self.count_escalation()
+		validate_case_workflow(self)
 
 	def set_default_handling_level(self):
-		"""A new case is handled at least at the level of the node it belongs to (grid, village: Village;
-		a town node: Town …). The Select's static default is its first option, Village, so a lower level
-		given at insert is raised to the node's level."""
-		if not self.is_new():
-			return
-		node_level = handling_level_of_node(self.jurisdiction)
-		if not self.handling_level or level_rank(self.handling_level) < level_rank(node_level):
-			self.handling_level = node_level or HANDLING_LEVELS[0]
+		set_default_handling_level(self)
 
 	def apply_state_update_field(self):
-		"""The new state's `update_field` (e.g. `is_withdrawn` = 1 on Withdrawn, `handling_level` = Town on
-		Mediation at Town) holds whether the state was reached through `apply_workflow` or a direct save."""
-		if not self.state_changed():
-			return
-		row = state_row(self.doctype, self.get("workflow_state"))
-		left = state_row(self.doctype, self.get_doc_before_save().get("workflow_state"))
-		if left and left.update_field == "is_withdrawn" and (not row or row.update_field != "is_withdrawn"):
-			self.is_withdrawn = 0  # restored from a withdrawal
-		if not row or not row.update_field or cint(row.get("evaluate_as_expression")):
-			return
-		df = self.meta.get_field(row.update_field)
-		if not df:
-			return
-		value = cint(row.update_value) if df.fieldtype in ("Check", "Int") else row.update_value
-		if self.get(row.update_field) != value:
-			self.set(row.update_field, value)
+		apply_state_update_field(self)
 
 	def track_workflow_state(self):
-		"""Stamp `state_entered_on` when the state changes; `closed_on` while the state closes the case."""
-		before = self.get_doc_before_save()
-		state = self.get("workflow_state")
-		if before and before.get("workflow_state") == state and self.state_entered_on:
-			return
-		entered = now_datetime()
-		self.state_entered_on = entered
-		self.closed_on = entered if state and is_closing_state(self.doctype, state) else None
+		track_workflow_state(self)
 
 	def state_changed(self) -> bool:
-		"""True when this save changes the workflow state of an existing case."""
-		before = self.get_doc_before_save()
-		return bool(before) and before.get("workflow_state") != self.get("workflow_state")
+		return state_changed(self)
 
 	def leaving_initial_state(self) -> bool:
-		"""True when this save moves the case out of its workflow's first state."""
-		before = self.get_doc_before_save()
-		first = initial_state(self.doctype)
-		return self.state_changed() and bool(first) and before.get("workflow_state") == first
+		return leaving_initial_state(self)
 
 	def entering_closing_state(self) -> bool:
-		"""True when this save moves the case into a closing state (or inserts it in one)."""
-		state = self.get("workflow_state")
-		if not state or not is_closing_state(self.doctype, state):
-			return False
-		before = self.get_doc_before_save()
-		return not before or before.get("workflow_state") != state
+		return entering_closing_state(self)
 
 	def sync_handling_level_with_unit(self):
-		"""Where the workflow does not set the handling level itself, it follows the handling unit."""
-		before = self.get_doc_before_save()
-		if not self.handling_unit or (before and before.handling_unit == self.handling_unit):
-			return
-		if before and before.handling_level != self.handling_level:
-			return  # set explicitly in this save
-		if workflow_sets_handling_level(self.doctype):
-			return
-		unit_level = frappe.db.get_value("Handling Unit", self.handling_unit, "level")
-		if unit_level:
-			self.handling_level = unit_level
+		sync_handling_level_with_unit(self)
 
 	def count_escalation(self):
-		"""One more escalation each time the handling level rises (unless the saver counted it)."""
-		before = self.get_doc_before_save()
-		if not before or cint(before.escalation_count) != cint(self.escalation_count):
-			return
-		if level_rank(self.handling_level) > level_rank(before.handling_level) >= 0:
-			self.escalation_count = cint(self.escalation_count) + 1
+		count_escalation(self)
+
+
+def validate_case_workflow(doc):
+	"""What every case does on validate: its default level, the transition's level rule, the state's
+	update field, the state / closing stamps, the level following the unit, the escalation count."""
+	set_default_handling_level(doc)
+	validate_transition_level(doc)
+	apply_state_update_field(doc)
+	track_workflow_state(doc)
+	sync_handling_level_with_unit(doc)
+	count_escalation(doc)
+
+
+def set_default_handling_level(doc):
+	"""A new case is handled at least at the level of the node it belongs to (grid, village: Village;
+	a town node: Town …). The Select's static default is its first option, Village, so a lower level
+	given at insert is raised to the node's level."""
+	if not doc.is_new():
+		return
+	node_level = handling_level_of_node(doc.jurisdiction)
+	if not doc.handling_level or level_rank(doc.handling_level) < level_rank(node_level):
+		doc.handling_level = node_level or HANDLING_LEVELS[0]
+
+
+def apply_state_update_field(doc):
+	"""The new state's `update_field` (e.g. `is_withdrawn` = 1 on Withdrawn, `handling_level` = Town on
+	Mediation at Town) holds whether the state was reached through `apply_workflow` or a direct save."""
+	if not state_changed(doc):
+		return
+	row = state_row(doc.doctype, doc.get("workflow_state"))
+	left = state_row(doc.doctype, doc.get_doc_before_save().get("workflow_state"))
+	if left and left.update_field == "is_withdrawn" and (not row or row.update_field != "is_withdrawn"):
+		doc.is_withdrawn = 0  # restored from a withdrawal
+	if not row or not row.update_field or cint(row.get("evaluate_as_expression")):
+		return
+	df = doc.meta.get_field(row.update_field)
+	if not df:
+		return
+	value = cint(row.update_value) if df.fieldtype in ("Check", "Int") else row.update_value
+	if doc.get(row.update_field) != value:
+		doc.set(row.update_field, value)
+
+
+def track_workflow_state(doc):
+	"""Stamp `state_entered_on` when the state changes; `closed_on` while the state closes the case."""
+	before = doc.get_doc_before_save()
+	state = doc.get("workflow_state")
+	if before and before.get("workflow_state") == state and doc.state_entered_on:
+		return
+	entered = now_datetime()
+	doc.state_entered_on = entered
+	doc.closed_on = entered if state and is_closing_state(doc.doctype, state) else None
+
+
+def state_changed(doc) -> bool:
+	"""True when this save changes the workflow state of an existing case."""
+	before = doc.get_doc_before_save()
+	return bool(before) and before.get("workflow_state") != doc.get("workflow_state")
+
+
+def leaving_initial_state(doc) -> bool:
+	"""True when this save moves the case out of its workflow's first state."""
+	before = doc.get_doc_before_save()
+	first = initial_state(doc.doctype)
+	return state_changed(doc) and bool(first) and before.get("workflow_state") == first
+
+
+def entering_closing_state(doc) -> bool:
+	"""True when this save moves the case into a closing state (or inserts it in one)."""
+	state = doc.get("workflow_state")
+	if not state or not is_closing_state(doc.doctype, state):
+		return False
+	before = doc.get_doc_before_save()
+	return not before or before.get("workflow_state") != state
+
+
+def sync_handling_level_with_unit(doc):
+	"""Where the workflow does not set the handling level itself, it follows the handling unit."""
+	before = doc.get_doc_before_save()
+	if not doc.handling_unit or (before and before.handling_unit == doc.handling_unit):
+		return
+	if before and before.handling_level != doc.handling_level:
+		return  # set explicitly in this save
+	if workflow_sets_handling_level(doc.doctype):
+		return
+	unit_level = frappe.db.get_value("Handling Unit", doc.handling_unit, "level")
+	if unit_level:
+		doc.handling_level = unit_level
+
+
+def count_escalation(doc):
+	"""One more escalation each time the handling level rises (unless the saver counted it)."""
+	before = doc.get_doc_before_save()
+	if not before or cint(before.escalation_count) != cint(doc.escalation_count):
+		return
+	if level_rank(doc.handling_level) > level_rank(before.handling_level) >= 0:
+		doc.escalation_count = cint(doc.escalation_count) + 1
 
 
 def state_row(doctype: str, state: str | None):

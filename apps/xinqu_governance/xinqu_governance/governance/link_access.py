@@ -28,7 +28,7 @@ APP_DOCTYPES = (
 	*("Governance Settings", "Jurisdiction", "Jurisdiction Assignment"),
 	*("Building", "Building Unit", "Dwelling", "Facility", "Grid Profile", "Household"),
 	*("Organisation", "Resettlement Compound", "Resident", "Village Decision"),
-	*("Accountability Record", "Case Category", "Dispute", "Early Warning", "Early Warning Rule"),
+	*("Accountability Record", "Case Category", "Case Type", "Dispute", "Early Warning", "Early Warning Rule"),
 	*("Emergency Incident", "Grid Event", "Handling Unit", "Petition", "Public Submission"),
 	*("Routing Rule", "SLA Rule", "Service Request", "Stability Risk Assessment", "Supervision"),
 )

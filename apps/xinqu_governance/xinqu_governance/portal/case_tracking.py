@@ -1,22 +1,29 @@
-"""Every petition and service request has a tracking code, however it came in: filed on the portal
+"""Every case of a portal case type (a Case Type with a `portal_label`: by default petitions and
+service requests) has a tracking code, however it came in: filed on the portal
 (the code is shown at once) or registered at a window (the code is printed on the 信访受理告知书 and
 told by SMS). The resident enters it at /petition/track, as printed (groups of four with dashes) or
 in any case and spacing. The code lives on a `Public Submission` linking the case; it is made once,
-when the case is inserted (`doc_events` after_insert of Petition and Service Request)."""
+when the case is inserted (after_insert of the case, cases/case_events.py)."""
 
 import frappe
 from frappe.utils import now_datetime
 
+from xinqu_governance.cases.doctype.case_type.case_type import portal_case_types
 from xinqu_governance.portal.tracking import format_tracking_code, generate_tracking_code
 
-TRACKED_DOCTYPES = ("Petition", "Service Request")
 ONLINE_CHANNEL_OPTIONS = ("Internet", "Online")
+
+
+def is_tracked(doctype: str) -> bool:
+	"""True when cases of `doctype` get a tracking code (a portal case type)."""
+	return doctype in portal_case_types()
 
 
 def give_tracking_code(doc, method=None) -> None:
 	"""after_insert: the case's Public Submission. The portal marks what the resident filed
-	(`doc.flags.xq_submission_type`: a complaint is a Petition); a window intake is a Petition or a
-	Service Request as registered."""
+	(`doc.flags.xq_submission_type`: a complaint is a Petition); a window intake is of its DocType."""
+	if not is_tracked(doc.doctype):
+		return
 	if frappe.db.exists("Public Submission", {"reference_doctype": doc.doctype, "reference_name": doc.name}):
 		return
 	frappe.get_doc(

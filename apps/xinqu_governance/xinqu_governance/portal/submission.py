@@ -1,9 +1,12 @@
-"""Residents file a petition (信访), a complaint (投诉) or a service request (便民服务) on the public
-portal (/petition) and follow it with a tracking code (/petition/track).
+"""Residents file a matter on the public portal (/petition) and follow it with a tracking code
+(/petition/track). What they may file is data: every Case Type with a `portal_label` (in the app's
+defaults a petition 信访 and a service request 便民服务), and a complaint (投诉), which is filed as a
+Petition whose subject says so.
 
 `submit` is the one guest endpoint. It validates everything first and writes nothing on bad input;
-then it creates the Petition (a complaint is a Petition too, channel Internet) or the Service Request
-with ignore_permissions; its `Public Submission` holding the tracking code is made on insert, as for a
+then it creates the case with ignore_permissions, its fields filled by the Case Type's intake rows
+(applies to Portal: the resident's name, phone, ID number, the description, fixed values such as a
+petition's channel Internet); its `Public Submission` holding the tracking code is made on insert, as for a
 case registered at a window (portal/case_tracking.py). Guests get no other
 access: no REST on Petition or Service Request, and the tracking page shows only the few fields
 `case_progress` returns.
@@ -14,24 +17,22 @@ from frappe import _
 from frappe.utils import cint
 
 from xinqu_governance.governance.site_language import site_language
-from xinqu_governance.portal.case_tracking import (
-	TRACKED_DOCTYPES,
-	case_of_tracking_code,
-	online_channel,
-	tracking_code_of,
+from xinqu_governance.cases.doctype.case_category.case_category import categories_for
+from xinqu_governance.cases.doctype.case_type.case_type import (
+	intake_values,
+	portal_case_types,
+	takes_intake_value,
 )
+from xinqu_governance.portal.case_tracking import case_of_tracking_code, is_tracked, tracking_code_of
 from xinqu_governance.portal.client_address import count_request
 from xinqu_governance.portal.resident_feedback import feedback_options
 from xinqu_governance.portal.tracking import format_tracking_code, is_tracking_code, normalize_tracking_code
 from xinqu_governance.registry import citizen_id
 from xinqu_governance.registry.utils import LEVEL_VILLAGE, is_valid_phone, normalize_phone
 
-# What a resident may file, and the DocType each becomes.
-CASE_DOCTYPE_OF = {
-	"Petition": "Petition",
-	"Complaint": "Petition",
-	"Service Request": "Service Request",
-}
+# A complaint (投诉) is no case type of its own: it is filed as a petition, its subject marked.
+COMPLAINT = "Complaint"
+COMPLAINT_DOCTYPE = "Petition"
 MAX_NAME_LENGTH = 40
 MIN_CONTENT_LENGTH = 5
 MAX_CONTENT_LENGTH = 2000
@@ -39,6 +40,14 @@ SUBJECT_LENGTH = 40
 DEFAULT_SUBMISSIONS_PER_HOUR = 10
 SUBMISSION_WINDOW_SECONDS = 60 * 60
 DEFAULT_LOOKUPS_PER_HOUR = 60
+# What the tracking page shows of a case beyond its state, unit and closing, where the DocType has the
+# field: the answer (a petition's reply, a service request's result), the due date (a petition's reply
+# or acceptance due, a request's due date; else the SLA's resolution due), the resident's rating and
+# review, whether a request is done.
+PROGRESS_FIELDS = (
+	*("reply", "replied_on", "reply_due", "acceptance_due", "review_petition"),
+	*("result", "due_date", "is_done", "self_rating"),
+)
 
 
 class PublicSubmissionError(frappe.ValidationError):
@@ -67,22 +76,39 @@ def village_options() -> list[dict]:
 	return [{"town": town, "villages": names} for town, names in groups.items()]
 
 
+def submission_types() -> dict[str, str]:
+	"""{submission type: its label on the form}: each portal Case Type (the type is its DocType's name),
+	and a complaint after the petition when petitions are filed on the portal."""
+	types = {}
+	for doctype, label in portal_case_types().items():
+		types[doctype] = label
+		if doctype == COMPLAINT_DOCTYPE:
+			types[COMPLAINT] = "A complaint"
+	return types
+
+
+def case_doctype_of(submission_type: str | None) -> str | None:
+	"""The case DocType a submission of this type becomes (None: not filed on the portal)."""
+	if submission_type not in submission_types():
+		return None
+	return COMPLAINT_DOCTYPE if submission_type == COMPLAINT else submission_type
+
+
+def asks_service_type(submission_type: str | None) -> bool:
+	"""The form asks for the service when the type's intake takes one (a service request)."""
+	doctype = case_doctype_of(submission_type)
+	return bool(doctype) and takes_intake_value(doctype, "Portal", "Service Type")
+
+
 def category_options(submission_type: str) -> list[str]:
-	"""Case Categories a submission of this type may take (used for All or for its DocType)."""
-	doctype = CASE_DOCTYPE_OF.get(submission_type)
-	if not doctype:
-		return []
-	return frappe.get_all(
-		"Case Category",
-		or_filters=[["used_for", "in", ("All", doctype)], ["used_for", "is", "not set"]],
-		pluck="name",
-		order_by="name asc",
-	)
+	"""Case Categories a submission of this type may take (used for every type or for its DocType)."""
+	doctype = case_doctype_of(submission_type)
+	return categories_for(doctype) if doctype else []
 
 
-def service_type_options() -> list[str]:
-	field = frappe.get_meta("Service Request").get_field("service_type")
-	return [option for option in (field.options or "").split("\n") if option]
+def service_type_options(submission_type: str = "Service Request") -> list[str]:
+	field = frappe.get_meta(case_doctype_of(submission_type) or "Service Request").get_field("service_type")
+	return [option for option in (field.options or "").split("\n") if option] if field else []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -101,10 +127,8 @@ def validate_submission(values: dict) -> tuple[dict, dict[str, str]]:
 	clean = frappe._dict()
 
 	clean.submission_type = clean_text(values.get("submission_type"))
-	if clean.submission_type not in CASE_DOCTYPE_OF:
-		errors["submission_type"] = _(
-			"Choose what you are filing: a petition, a complaint or a service request."
-		)
+	if not case_doctype_of(clean.submission_type):
+		errors["submission_type"] = _("Choose what you are filing from the list.")
 
 	clean.jurisdiction = clean_text(values.get("jurisdiction"))
 	if not clean.jurisdiction:
@@ -139,10 +163,10 @@ def validate_submission(values: dict) -> tuple[dict, dict[str, str]]:
 		errors["category"] = _("Choose a category from the list.")
 
 	clean.service_type = clean_text(values.get("service_type")) or None
-	if clean.submission_type == "Service Request":
+	if asks_service_type(clean.submission_type):
 		if not clean.service_type:
 			errors["service_type"] = _("Choose the service you need.")
-		elif clean.service_type not in service_type_options():
+		elif clean.service_type not in service_type_options(clean.submission_type):
 			errors["service_type"] = _("Choose a service from the list.")
 	else:
 		clean.service_type = None
@@ -213,36 +237,12 @@ def file_submission(values: dict) -> dict:
 
 
 def make_case(clean: frappe._dict):
-	subject = subject_of(clean)
-	if CASE_DOCTYPE_OF[clean.submission_type] == "Petition":
-		doc = frappe.get_doc(
-			{
-				"doctype": "Petition",
-				"subject": subject,
-				"channel": online_channel(),
-				"content": clean.content,
-				"petitioner_name": clean.full_name,
-				"petitioner_phone": clean.phone,
-				"petitioner_id_number": clean.id_number,
-				"people_count": 1,
-				"jurisdiction": clean.jurisdiction,
-				"category": clean.category,
-			}
-		)
-	else:
-		doc = frappe.get_doc(
-			{
-				"doctype": "Service Request",
-				"subject": subject,
-				"service_type": clean.service_type,
-				"applicant_name": clean.full_name,
-				"applicant_phone": clean.phone,
-				"applicant_id_number": clean.id_number,
-				"request_details": clean.content,
-				"jurisdiction": clean.jurisdiction,
-				"category": clean.category,
-			}
-		)
+	"""The case the submission becomes: subject, village and category, and what the Case Type's intake
+	rows take from the form (applies to Portal)."""
+	doctype = case_doctype_of(clean.submission_type)
+	doc = frappe.new_doc(doctype)
+	doc.update(intake_values(doctype, "Portal", clean))
+	doc.update({"subject": subject_of(clean), "jurisdiction": clean.jurisdiction, "category": clean.category})
 	doc.flags.xq_submission_type = clean.submission_type
 	return doc.insert(ignore_permissions=True)
 
@@ -252,7 +252,7 @@ def subject_of(clean: frappe._dict) -> str:
 	staff read it in the desk, whatever language the resident's browser asked for)."""
 	first_line = clean.content.splitlines()[0].strip()
 	head = first_line if len(first_line) <= SUBJECT_LENGTH else first_line[: SUBJECT_LENGTH - 1] + "…"
-	if clean.submission_type == "Complaint":
+	if clean.submission_type == COMPLAINT:
 		return _("Complaint: {0}", lang=site_language()).format(head)
 	return head
 
@@ -271,32 +271,30 @@ def count_lookup() -> None:
 		raise TooManyLookupsError(_("Too many lookups from your address. Please try again in an hour."))
 
 
+def due_on(meta, case):
+	"""A petition's reply (or acceptance) due, a request's due date; a type without such a field: the
+	SLA's resolution due."""
+	own = [field for field in ("reply_due", "acceptance_due", "due_date") if meta.has_field(field)]
+	if own:
+		return next((case.get(field) for field in own if case.get(field)), None)
+	return case.resolution_due
+
+
 def case_progress(code: str | None) -> dict | None:
 	"""What the resident may see of the case behind a tracking code, or None (unknown code)."""
 	code = normalize_tracking_code(code)
 	if not is_tracking_code(code):
 		return None
 	submission = case_of_tracking_code(code)
-	if not submission or submission.reference_doctype not in TRACKED_DOCTYPES:
+	if not submission or not is_tracked(submission.reference_doctype):
 		return None
-	if submission.reference_doctype == "Petition":
-		# due: the reply once accepted, the decision on acceptance before (both from the SLA Rules)
-		fields = ["workflow_state", "handling_unit", "closed_on", "reply", "replied_on"]
-		fields += ["reply_due", "acceptance_due", "self_rating", "review_petition"]
-	else:
-		fields = [
-			"workflow_state",
-			"handling_unit",
-			"closed_on",
-			"result",
-			"due_date",
-			"self_rating",
-			"is_done",
-		]
+	meta = frappe.get_meta(submission.reference_doctype)
+	fields = ["workflow_state", "handling_unit", "closed_on", "resolution_due"]
+	fields += [field for field in PROGRESS_FIELDS if meta.has_field(field)]
 	case = frappe.db.get_value(submission.reference_doctype, submission.reference_name, fields, as_dict=True)
 	if not case:
 		return None
-	reply = (case.get("reply") if submission.reference_doctype == "Petition" else case.get("result")) or ""
+	reply = case.get("reply") or case.get("result") or ""
 	return {
 		"tracking_code": format_tracking_code(code),
 		"case_number": submission.reference_name,
@@ -306,7 +304,7 @@ def case_progress(code: str | None) -> dict | None:
 		"is_closed": bool(case.closed_on),
 		"handling_unit": case.handling_unit,
 		"submitted_on": submission.submitted_on,
-		"due_on": case.get("reply_due") or case.get("acceptance_due") or case.get("due_date"),
+		"due_on": due_on(meta, case),
 		"closed_on": case.closed_on,
 		"reply": reply.strip(),
 		"replied_on": case.get("replied_on"),

@@ -81,6 +81,8 @@ SPECS = {
 		),
 		DocTypeSpec("System Settings", rank=50, fields=("language", "time_zone", "country")),
 		DocTypeSpec("Governance Settings", rank=50),
+		# before the fixtures that link to a case type (Case Category's used_for)
+		DocTypeSpec("Case Type", rank=55),
 		# runtime state, not configuration: where round-robin assignment got to
 		DocTypeSpec("Handling Unit", rank=OTHER_RANK, exclude=("last_assigned_user",)),
 		DocTypeSpec("Workflow", rank=70),
@@ -97,7 +99,7 @@ def get_spec(doctype: str, is_single: bool = False) -> DocTypeSpec:
 
 def apply_order_key(doc: dict, is_single: bool, sequence: int) -> tuple:
 	"""Roles, workflow states/actions, jurisdictions (parents first), users, assignments, settings,
-	other fixtures, workflows, print formats; otherwise in file order."""
+	case types, other fixtures, workflows, print formats; otherwise in file order."""
 	spec = get_spec(doc["doctype"], is_single)
 	level = doc.get("level")
 	within = LEVELS.index(level) if doc["doctype"] == "Jurisdiction" and level in LEVELS else 0

@@ -73,6 +73,15 @@ class Dispute(MajorCaseMixin, CaseWorkflowMixin, Document):
 		workflow_state: DF.Link | None
 	# end: auto-generated types
 
+	@staticmethod
+	def values_from_grid_event(event) -> dict:
+		"""Triage (cases/triage.py): the event's resident or contact becomes the dispute's first party."""
+		if not (event.resident or event.contact_name):
+			return {}
+		return {
+			"parties": [{"resident": event.resident, "party_name": event.contact_name, "phone": event.contact_phone}]
+		}
+
 	def validate(self):
 		self.validate_parties()
 		self.set_people_band()

@@ -67,6 +67,11 @@ class EmergencyIncident(MajorCaseMixin, CaseWorkflowMixin, Document):
 		workflow_state: DF.Link | None
 	# end: auto-generated types
 
+	@staticmethod
+	def values_from_grid_event(event) -> dict:
+		"""Triage (cases/triage.py): a security lead is a public-security incident, anything else Other."""
+		return {"kind": "Public Security" if event.event_type == "Security Lead" else "Other"}
+
 	def validate(self):
 		self.set_people_band()
 		self.validate_case_workflow()

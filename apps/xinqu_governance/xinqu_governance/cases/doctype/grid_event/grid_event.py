@@ -5,17 +5,18 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from xinqu_governance.cases.doctype.case_type.case_type import triage_targets
 from xinqu_governance.cases.workflow_guard import CaseWorkflowMixin
 from xinqu_governance.registry.utils import ensure_index
 
-# What a grid event can be triaged into (cases/triage.py); urban-management problems and security
-# leads that need no case of their own are dispatched to the department in the event's own workflow.
-TRIAGE_TARGETS = ("Dispute", "Petition", "Service Request", "Emergency Incident")
+# What a grid event can be triaged into is data: the Case Types marked `is_triage_target`
+# (cases/triage.py); urban-management problems and security leads that need no case of their own are
+# dispatched to the department in the event's own workflow.
 
 
 class GridEvent(CaseWorkflowMixin, Document):
-	"""网格事件: what a grid worker reports on his rounds; triaged into a dispute, petition, service
-	request or incident (linked both ways), dispatched to a department, or resolved on the spot."""
+	"""网格事件: what a grid worker reports on his rounds; triaged into a case of a triage type (a dispute,
+	petition, service request or incident by default; linked both ways), dispatched to a department, or resolved on the spot."""
 
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
@@ -68,9 +69,10 @@ class GridEvent(CaseWorkflowMixin, Document):
 	def validate_triage_link(self):
 		if not self.triaged_to:
 			return
-		if self.triaged_to_doctype not in TRIAGE_TARGETS:
+		targets = triage_targets()
+		if self.triaged_to_doctype not in targets:
 			frappe.throw(
-				_("A grid event can be triaged into: {0}.").format(", ".join(_(dt) for dt in TRIAGE_TARGETS)),
+				_("A grid event can be triaged into: {0}.").format(", ".join(_(dt) for dt in targets)),
 				title=_("Invalid Triage"),
 			)
 

@@ -5,12 +5,14 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from xinqu_governance.portal.case_tracking import is_tracked
 from xinqu_governance.portal.tracking import is_tracking_code, normalize_tracking_code
 
 
 class PublicSubmission(Document):
-	"""A petition, complaint or service request a resident filed on the public portal (/petition), with
-	the tracking code the resident follows it with on /petition/track. Made by the portal only."""
+	"""A case of a portal case type (a petition, complaint, service request, ...) filed on the public
+	portal (/petition) or registered at a window, with the tracking code the resident follows it with
+	on /petition/track. Made by the app only (portal/case_tracking.py)."""
 
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
@@ -23,7 +25,7 @@ class PublicSubmission(Document):
 		jurisdiction: DF.Link
 		reference_doctype: DF.Link
 		reference_name: DF.DynamicLink
-		submission_type: DF.Literal["Petition", "Complaint", "Service Request"]
+		submission_type: DF.Data
 		submitted_on: DF.Datetime | None
 		tracking_code: DF.Data
 	# end: auto-generated types
@@ -38,8 +40,8 @@ class PublicSubmission(Document):
 			frappe.throw(_("The tracking code is not valid."), title=_("Invalid Tracking Code"))
 
 	def validate_reference(self):
-		if self.reference_doctype not in ("Petition", "Service Request"):
+		if not is_tracked(self.reference_doctype):
 			frappe.throw(
-				_("A public submission refers to a Petition or a Service Request."),
+				_("A public submission refers to a case of a type filed on the portal."),
 				title=_("Invalid Reference"),
 			)

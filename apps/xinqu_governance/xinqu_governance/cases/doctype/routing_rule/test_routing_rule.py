@@ -21,7 +21,7 @@ class TestRoutingRule(IntegrationTestCase):
 		self.police = self.make_unit("County Department", "County", self.tree.county, "Public Security")
 		self.assisting = self.make_unit("County Department", "County", self.tree.county, "Civil Affairs")
 		self.category = (
-			frappe.get_doc({"doctype": "Case Category", "category_name": unique("治安"), "used_for": "All"})
+			frappe.get_doc({"doctype": "Case Category", "category_name": unique("治安")})
 			.insert()
 			.name
 		)

@@ -17,8 +17,9 @@ Definitions (also shown above the report):
   "Continued" sessions are steps of a mediation still going on), dated by `session_on`; it succeeded
   when its result is Agreement. A concluded dispute with no session that has a result counts once, by
   its own mediation type and outcome (cases recorded without sessions);
-- 四提高, satisfaction: the residents' own ratings (`self_rating` of petitions and service requests,
-  given on /petition/track) where they exist, else the ratings staff recorded (the parties of the
+- 四提高, satisfaction: the residents' own ratings (`self_rating` of every case type that has the
+  field — petitions and service requests, and any case type added as data that carries it — given on
+  /petition/track) where they exist, else the ratings staff recorded (the parties of the
   concluded disputes, a petition's `satisfaction`); Satisfied or Basically Satisfied / answered, shown
   together and each source apart;
 - 五下降: cases reported (`reported_on`) in the period: disputes (civil cases), disputes that turned
@@ -39,6 +40,7 @@ from frappe.query_builder.functions import Sum
 from frappe.utils import add_days, date_diff, get_first_day, getdate, today
 from pypika.terms import ExistsCriterion
 
+from xinqu_governance.cases.case_types import case_doctypes
 from xinqu_governance.governance.access import cases_report_node
 
 UP = "Up"
@@ -325,15 +327,33 @@ def petition_figures(scope: Scope, periods: dict) -> list[dict]:
 		reported = in_period(P.reported_on, period)
 		columns.append(count_if(reported & (C.is_law_related == 1), f"{key}_law_related"))
 		columns.append(count_if(reported & (P.is_skip_level == 1), f"{key}_skip_level"))
-		columns.extend(rating_columns(P, key, period, "satisfaction"))
 	query = frappe.qb.from_(P).left_join(C).on(P.category == C.name)
 	return by_child_node(query, P, scope, columns).run(as_dict=True)
 
 
-def service_request_figures(scope: Scope, periods: dict) -> list[dict]:
-	R = frappe.qb.DocType("Service Request")
-	columns = [column for key, period in periods.items() for column in rating_columns(R, key, period, None)]
-	return by_child_node(frappe.qb.from_(R), R, scope, columns).run(as_dict=True)
+def rated_case_doctypes() -> list[tuple[str, str | None]]:
+	"""(case DocType, its staff-recorded rating field or None) of every case type residents rate
+	(`self_rating`, given on /petition/track): read from the case DocTypes, so a case type added as
+	data counts as soon as it carries the field. A petition's `satisfaction` is the staff's rating."""
+	rated = []
+	for doctype in case_doctypes():
+		meta = frappe.get_meta(doctype)
+		if meta.has_field("self_rating"):
+			rated.append((doctype, "satisfaction" if meta.has_field("satisfaction") else None))
+	return rated
+
+
+def rating_figures(scope: Scope, periods: dict) -> list[dict]:
+	"""The residents' own ratings of every rated case type (one aggregate query each), with the staff's
+	rating where the resident gave none."""
+	rows = []
+	for doctype, staff_field in rated_case_doctypes():
+		table = frappe.qb.DocType(doctype)
+		columns = [
+			column for key, period in periods.items() for column in rating_columns(table, key, period, staff_field)
+		]
+		rows += by_child_node(frappe.qb.from_(table), table, scope, columns).run(as_dict=True)
+	return rows
 
 
 def incident_figures(scope: Scope, periods: dict) -> list[dict]:
@@ -350,7 +370,7 @@ SOURCES = (
 	mediation_session_figures,
 	party_rating_figures,
 	petition_figures,
-	service_request_figures,
+	rating_figures,
 	incident_figures,
 )
 
