@@ -5,6 +5,7 @@ DocType, and nothing of the app's on the saves of other DocTypes (ToDo, Note, ..
 import frappe
 from xinqu_governance.portal.case_tracking import TRACKED_DOCTYPES
 from xinqu_governance.cases.case_types import CASE_DOCTYPES, case_doctypes
+from xinqu_governance.cases.measure_counts import MEASURED_DOCTYPES
 from xinqu_governance.governance.link_access import APP_DOCTYPES, app_modules
 
 CASE_RULES = {
@@ -43,12 +44,17 @@ def test_the_listed_app_doctypes_are_the_apps_forms():
 
 # a petition or service request also gets its tracking code when inserted (portal/case_tracking.py)
 TRACKING_CODE = {"after_insert": ["xinqu_governance.portal.case_tracking.give_tracking_code"]}
+# the cases Governance Measures counts keep its summary, after the case rules (cases/measure_counts.py)
+MEASURE_COUNTS = "xinqu_governance.cases.measure_counts.on_case_change"
 
 
 def test_every_case_doctype_has_the_case_rules_in_order():
 	doc_events = frappe.get_hooks("doc_events")
 	for doctype in CASE_DOCTYPES:
 		expected = {**CASE_RULES, **(TRACKING_CODE if doctype in TRACKED_DOCTYPES else {})}
+		if doctype in MEASURED_DOCTYPES:
+			expected["on_update"] = [*CASE_RULES["on_update"], MEASURE_COUNTS]
+			expected["on_trash"] = [MEASURE_COUNTS]
 		assert app_handlers(doc_events[doctype]) == expected, doctype
 
 
@@ -59,10 +65,14 @@ def test_other_doctypes_get_only_the_link_check_or_nothing():
 	for doctype in ("Note", "User"):
 		assert not app_handlers(doc_events.get(doctype, {})), doctype
 	assert app_handlers(doc_events.get("ToDo", {})) == TODO_HANDLERS
-	for doctype in set(APP_DOCTYPES) - set(CASE_DOCTYPES):
-		assert app_handlers(doc_events[doctype]) == {
-			"validate": ["xinqu_governance.governance.link_access.validate_link_access"]
-		}, doctype
+	link_check = {"validate": ["xinqu_governance.governance.link_access.validate_link_access"]}
+	for doctype in set(APP_DOCTYPES) - set(CASE_DOCTYPES) - {"Case Category"}:
+		assert app_handlers(doc_events[doctype]) == link_check, doctype
+	# whether a category is law-related moves the law-related petitions counted in every month
+	assert app_handlers(doc_events["Case Category"]) == {
+		**link_check,
+		"on_update": ["xinqu_governance.cases.measure_counts.on_category_change"],
+	}
 
 
 def test_a_note_is_saved_without_the_case_rules(monkeypatch):

@@ -61,6 +61,8 @@ scheduler_events = {
 		"xinqu_governance.cases.supervision.record_breached_supervisions",
 		# safety net: counts are kept true on every change; this repairs writes made around them
 		"xinqu_governance.registry.grids.recount_all_grids",
+		# Governance Measures' summary: kept on every case save; this repairs writes made around it
+		"xinqu_governance.cases.measure_counts.rebuild_measure_counts",
 	],
 }
 
@@ -77,6 +79,7 @@ scheduler_events = {
 
 # (names with a leading underscore: Frappe reads every other name of this module as a hook)
 from xinqu_governance.cases.case_types import CASE_DOCTYPES as _CASE_DOCTYPES
+from xinqu_governance.cases.measure_counts import MEASURED_DOCTYPES as _MEASURED_DOCTYPES
 from xinqu_governance.governance.link_access import APP_DOCTYPES as _APP_DOCTYPES
 from xinqu_governance.portal.case_tracking import TRACKED_DOCTYPES as _TRACKED_DOCTYPES
 
@@ -92,17 +95,26 @@ _CASE_RULES_ON_UPDATE = [
 	# the assignee holds the case's Frappe assignment (ToDo / `_assign`)
 	"xinqu_governance.cases.assignment_todo.on_case_update",
 ]
+# the cases Governance Measures counts keep its summary (cases/measure_counts.py)
+_MEASURE_COUNTS_ON_CHANGE = "xinqu_governance.cases.measure_counts.on_case_change"
 
 doc_events = {
 	**{doctype: {"validate": [_LINK_ACCESS_ON_VALIDATE]} for doctype in _APP_DOCTYPES},
 	**{
 		doctype: {
 			"validate": [_LINK_ACCESS_ON_VALIDATE, *_CASE_RULES_ON_VALIDATE],
-			"on_update": list(_CASE_RULES_ON_UPDATE),
+			"on_update": list(_CASE_RULES_ON_UPDATE)
+			+ ([_MEASURE_COUNTS_ON_CHANGE] if doctype in _MEASURED_DOCTYPES else []),
 			# a petition or service request gets the tracking code the resident follows it with
 			**({"after_insert": _GIVE_TRACKING_CODE} if doctype in _TRACKED_DOCTYPES else {}),
+			**({"on_trash": _MEASURE_COUNTS_ON_CHANGE} if doctype in _MEASURED_DOCTYPES else {}),
 		}
 		for doctype in _CASE_DOCTYPES
+	},
+	# whether a category is law-related decides the petitions counted as such in every month
+	"Case Category": {
+		"validate": [_LINK_ACCESS_ON_VALIDATE],
+		"on_update": "xinqu_governance.cases.measure_counts.on_category_change",
 	},
 	# an assignment made in the desk moves the case's `assigned_to` (cases/assignment_todo.py)
 	"ToDo": {"on_update": "xinqu_governance.cases.assignment_todo.on_todo_update"},
