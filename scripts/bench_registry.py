@@ -48,10 +48,7 @@ def main() -> int:
 	if not args.keep or not (site_dir / ".env").exists():
 		create_site(site_dir, args.db)
 	frappe = connect(site_dir)
-	import random
-
-	from xinqu_governance.registry import demo_data, importer
-	from xinqu_governance.registry.grids import apply_grid_proposal
+	from xinqu_governance.registry import demo_data
 
 	results = {
 		"machine": machine(),
@@ -63,6 +60,20 @@ def main() -> int:
 		time_lists(frappe, demo_data.ensure_tree(), args, results)
 		print(json.dumps(results, ensure_ascii=False, indent=1, default=str))
 		return 0
+
+	villages = build_registry(frappe, args, results)
+	time_lists(frappe, villages, args, results)
+	print(json.dumps(results, ensure_ascii=False, indent=1, default=str))
+	return 0
+
+
+def build_registry(frappe, args, results) -> dict:
+	"""Steps 1-4 (``args.households``, ``args.seed``, ``args.db``); also used by scripts/bench_city.py.
+	Returns the demo tree's villages."""
+	import random
+
+	from xinqu_governance.registry import demo_data, importer
+	from xinqu_governance.registry.grids import apply_grid_proposal
 
 	# 1. tree and housing
 	start = time.perf_counter()
@@ -99,10 +110,11 @@ def main() -> int:
 	print(json.dumps(results, ensure_ascii=False), flush=True)
 
 	# 3. re-run: nothing changes
-	start = time.perf_counter()
-	again = importer.import_file(str(path), user="Administrator")
-	results["reimport_seconds"] = round(time.perf_counter() - start, 1)
-	results["reimport"] = {k: v for k, v in again.items() if k != "errors"}
+	if getattr(args, "reimport", True):
+		start = time.perf_counter()
+		again = importer.import_file(str(path), user="Administrator")
+		results["reimport_seconds"] = round(time.perf_counter() - start, 1)
+		results["reimport"] = {k: v for k, v in again.items() if k != "errors"}
 
 	# 4. grids
 	start = time.perf_counter()
@@ -115,9 +127,7 @@ def main() -> int:
 	results["residents"] = frappe.db.count("Resident")
 	results["households"] = frappe.db.count("Household")
 
-	time_lists(frappe, villages, args, results)
-	print(json.dumps(results, ensure_ascii=False, indent=1, default=str))
-	return 0
+	return villages
 
 
 def time_lists(frappe, villages, args, results):

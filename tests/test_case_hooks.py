@@ -46,6 +46,7 @@ def test_the_listed_app_doctypes_are_the_apps_forms():
 TRACKING_CODE = {"after_insert": ["xinqu_governance.portal.case_tracking.give_tracking_code"]}
 # the cases Governance Measures counts keep its summary, after the case rules (cases/measure_counts.py)
 MEASURE_COUNTS = "xinqu_governance.cases.measure_counts.on_case_change"
+MEASURE_COUNTS_BEFORE = "xinqu_governance.cases.measure_counts.before_case_change"
 
 
 def test_every_case_doctype_has_the_case_rules_in_order():
@@ -54,7 +55,8 @@ def test_every_case_doctype_has_the_case_rules_in_order():
 		expected = {**CASE_RULES, **(TRACKING_CODE if doctype in TRACKED_DOCTYPES else {})}
 		if doctype in MEASURED_DOCTYPES:
 			expected["on_update"] = [*CASE_RULES["on_update"], MEASURE_COUNTS]
-			expected["on_trash"] = [MEASURE_COUNTS]
+			expected["before_save"] = [MEASURE_COUNTS_BEFORE]
+			expected["on_trash"] = [MEASURE_COUNTS_BEFORE]
 		assert app_handlers(doc_events[doctype]) == expected, doctype
 
 
@@ -66,13 +68,14 @@ def test_other_doctypes_get_only_the_link_check_or_nothing():
 		assert not app_handlers(doc_events.get(doctype, {})), doctype
 	assert app_handlers(doc_events.get("ToDo", {})) == TODO_HANDLERS
 	link_check = {"validate": ["xinqu_governance.governance.link_access.validate_link_access"]}
-	for doctype in set(APP_DOCTYPES) - set(CASE_DOCTYPES) - {"Case Category"}:
+	for doctype in set(APP_DOCTYPES) - set(CASE_DOCTYPES) - {"Case Category", "Jurisdiction"}:
 		assert app_handlers(doc_events[doctype]) == link_check, doctype
-	# whether a category is law-related moves the law-related petitions counted in every month
-	assert app_handlers(doc_events["Case Category"]) == {
-		**link_check,
-		"on_update": ["xinqu_governance.cases.measure_counts.on_category_change"],
-	}
+	# Governance Measures' summary follows a category turning law-related and a node moving
+	for doctype, handler in (("Case Category", "on_category_change"), ("Jurisdiction", "on_tree_change")):
+		assert app_handlers(doc_events[doctype]) == {
+			**link_check,
+			"on_update": [f"xinqu_governance.cases.measure_counts.{handler}"],
+		}, doctype
 
 
 def test_a_note_is_saved_without_the_case_rules(monkeypatch):

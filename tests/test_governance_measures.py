@@ -4,14 +4,14 @@ tree and a handful of cases in two periods.
 This period is March 2025 (31 days), so the previous period is the 31 days before it:
 2025-01-29 .. 2025-02-28. Cases are inserted through their controllers; the dates, outcome, mediation
 type, handling level and withdrawal are then set by a direct update (test data only), which bypasses
-the case lifecycle that keeps the report's summary: `write_directly` recounts what the case fell in
-before and after it, as the daily rebuild would.
+the case lifecycle that keeps the report's summary: `write_directly` adds the difference it makes, as
+the lifecycle would.
 """
 
 import frappe
 import pytest
 
-from xinqu_governance.cases.measure_counts import keys_of, recount
+from xinqu_governance.cases.measure_counts import direct_write
 from xinqu_governance.cases.report.governance_measures.governance_measures import execute, get_periods
 
 from tests.case_factories import PASSWORD, as_user, case_profile, make_case, new_tree, purge_cases, stage, unique  # noqa: F401
@@ -30,10 +30,8 @@ JUDICIAL = "Success Rate of Judicial Mediation"
 
 
 def write_directly(doctype, name, values):
-	before = keys_of(frappe.get_doc(doctype, name))
-	frappe.db.set_value(doctype, name, values)
-	for key in sorted(before | keys_of(frappe.get_doc(doctype, name))):
-		recount(*key)
+	with direct_write(doctype, name):
+		frappe.db.set_value(doctype, name, values)
 
 
 def dispute(node, *, parties=(), **values):

@@ -13,7 +13,9 @@ from xinqu_governance.cases.measure_counts import (
 	SOURCES,
 	Scope,
 	count_by_node_month,
+	node_counts,
 	rebuild_measure_counts,
+	rolled_up,
 	split_period,
 )
 from xinqu_governance.cases.report.governance_measures.governance_measures import execute, gather_figures
@@ -58,8 +60,7 @@ def system_save(doc, **values):
 
 
 def random_lifecycle(tree, rng, steps: int) -> None:
-	"""`steps` saves and deletes, each committed as a request's would be (so each is recounted from
-	what it changed alone, not from the keys of the transaction's earlier saves)."""
+	"""`steps` saves and deletes, each committed as a request's would be."""
 	nodes = [tree.village_a1, tree.village_a2, tree.grid_a1, tree.village_b1, tree.town_a]
 	cases = []
 	for _step in range(steps):
@@ -129,14 +130,11 @@ def stored_summary(nodes) -> dict:
 
 
 def rebuilt_summary(nodes) -> dict:
+	"""What a rebuild writes for `nodes`: each node's subtree counted from the case tables."""
 	out = {}
 	for source in SOURCES:
-		figures = [f for f, _c in source.build().figures]
-		for row in count_by_node_month(source):
-			if row.jurisdiction in nodes:
-				for figure in figures:
-					if row.get(figure):
-						out[(source.key, row.jurisdiction, int(row.month), figure)] = int(row[figure])
+		counts = rolled_up(node_counts(source, count_by_node_month(source)))
+		out.update({key: n for key, n in counts.items() if key[1] in nodes and n})
 	return out
 
 

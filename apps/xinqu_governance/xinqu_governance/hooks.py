@@ -96,6 +96,7 @@ _CASE_RULES_ON_UPDATE = [
 	"xinqu_governance.cases.assignment_todo.on_case_update",
 ]
 # the cases Governance Measures counts keep its summary (cases/measure_counts.py)
+_MEASURE_COUNTS_BEFORE = "xinqu_governance.cases.measure_counts.before_case_change"
 _MEASURE_COUNTS_ON_CHANGE = "xinqu_governance.cases.measure_counts.on_case_change"
 
 doc_events = {
@@ -105,16 +106,22 @@ doc_events = {
 			"validate": [_LINK_ACCESS_ON_VALIDATE, *_CASE_RULES_ON_VALIDATE],
 			"on_update": list(_CASE_RULES_ON_UPDATE)
 			+ ([_MEASURE_COUNTS_ON_CHANGE] if doctype in _MEASURED_DOCTYPES else []),
+			**({"before_save": _MEASURE_COUNTS_BEFORE} if doctype in _MEASURED_DOCTYPES else {}),
 			# a petition or service request gets the tracking code the resident follows it with
 			**({"after_insert": _GIVE_TRACKING_CODE} if doctype in _TRACKED_DOCTYPES else {}),
-			**({"on_trash": _MEASURE_COUNTS_ON_CHANGE} if doctype in _MEASURED_DOCTYPES else {}),
+			**({"on_trash": _MEASURE_COUNTS_BEFORE} if doctype in _MEASURED_DOCTYPES else {}),
 		}
 		for doctype in _CASE_DOCTYPES
 	},
-	# whether a category is law-related decides the petitions counted as such in every month
+	# whether a category is law-related decides the petitions counted as such in every month; a node
+	# moved in the tree moves the subtree counts of Governance Measures' summary
 	"Case Category": {
 		"validate": [_LINK_ACCESS_ON_VALIDATE],
 		"on_update": "xinqu_governance.cases.measure_counts.on_category_change",
+	},
+	"Jurisdiction": {
+		"validate": [_LINK_ACCESS_ON_VALIDATE],
+		"on_update": "xinqu_governance.cases.measure_counts.on_tree_change",
 	},
 	# an assignment made in the desk moves the case's `assigned_to` (cases/assignment_todo.py)
 	"ToDo": {"on_update": "xinqu_governance.cases.assignment_todo.on_todo_update"},

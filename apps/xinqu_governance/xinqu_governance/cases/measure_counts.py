@@ -11,17 +11,19 @@ on `session_on`; … So a period's figures are, per source, the rows whose date 
 range, never the whole subtree (at a million cases the report used to read every dispute of a town:
 a minute). The same source queries count
 
-- the summary: per case node and month (`count_by_node_month`), written by `rebuild_measure_counts`
-  (the daily job, and the patch that fills it on an existing site) and kept by the case lifecycle:
-  every save or delete of a case recounts the (source, node, month) keys the case falls in before and
-  after it (`on_case_change`), in the same transaction, and once more after the commit under a
-  server lock, so two saves in one node-month at the same time cannot leave a stale count;
+- the summary: per node and month the counts of the node's whole subtree (so the report reads a row
+  per child of the chosen node and month, however many grids lie below), written by
+  `rebuild_measure_counts` (the daily job, and the patch that fills it on an existing site) and kept
+  by the case lifecycle: before a case is written its own counts are read from the tables, after it
+  they are read again, and the difference is added to its node and every node above it, in the
+  save's transaction (increments: saves at the same time in one town add up, a rollback takes its
+  change back);
 - the days of a period that do not make a whole month, straight from the case tables
   (`count_in_scope`): the report adds the two (`governance_measures.gather_figures`).
 
 Writes that bypass the documents (`frappe.db.set_value`, bulk loads, the demo generator's
-backdating) are not seen until the next rebuild; code that makes them calls `rebuild_measure_counts`
-or `recount_cases` itself.
+backdating) are not seen until the next rebuild; code that makes them wraps them in `direct_write`
+or calls `rebuild_measure_counts`.
 """
 
 import datetime
@@ -68,11 +70,6 @@ class Source(NamedTuple):
 	key: str
 	doctype: str  # the case DocType whose saves move these figures
 	build: Callable[[], SourceQuery]
-	dates_of: Callable  # doc -> the dates in it the figures fall on
-
-
-def field_dates(fieldname: str):
-	return lambda doc: [doc.get(fieldname)]
 
 
 def disputes_concluded() -> SourceQuery:
@@ -172,20 +169,15 @@ def incidents_reported() -> SourceQuery:
 
 
 SOURCES = (
-	Source("dispute_concluded", "Dispute", disputes_concluded, field_dates("closed_on")),
-	Source("dispute_reported", "Dispute", disputes_reported, field_dates("reported_on")),
-	Source("dispute_criminal", "Dispute", disputes_turned_criminal, field_dates("turned_criminal_on")),
-	Source(
-		"mediation_session",
-		"Dispute",
-		mediation_sessions,
-		lambda doc: [row.get("session_on") for row in doc.get("mediation_sessions") or []],
-	),
-	Source("dispute_party", "Dispute", dispute_party_ratings, field_dates("closed_on")),
-	Source("petition_reported", "Petition", petitions_reported, field_dates("reported_on")),
-	Source("petition_closed", "Petition", petitions_closed, field_dates("closed_on")),
-	Source("service_request_closed", "Service Request", service_requests_closed, field_dates("closed_on")),
-	Source("incident_reported", "Emergency Incident", incidents_reported, field_dates("reported_on")),
+	Source("dispute_concluded", "Dispute", disputes_concluded),
+	Source("dispute_reported", "Dispute", disputes_reported),
+	Source("dispute_criminal", "Dispute", disputes_turned_criminal),
+	Source("mediation_session", "Dispute", mediation_sessions),
+	Source("dispute_party", "Dispute", dispute_party_ratings),
+	Source("petition_reported", "Petition", petitions_reported),
+	Source("petition_closed", "Petition", petitions_closed),
+	Source("service_request_closed", "Service Request", service_requests_closed),
+	Source("incident_reported", "Emergency Incident", incidents_reported),
 )
 SOURCE_BY_KEY = {source.key: source for source in SOURCES}
 MEASURED_DOCTYPES = tuple(dict.fromkeys(source.doctype for source in SOURCES))
@@ -250,11 +242,28 @@ def count_in_scope(source: Source, scope: Scope, days: tuple) -> list[dict]:
 
 
 def summary_in_scope(scope: Scope, months: tuple[int, int]) -> list[dict]:
-	"""The summary's figures of the months `months` (first, last as YYYYMM): [{bucket, figure, n}]."""
+	"""The summary's figures of the months `months` (first, last as YYYYMM): [{bucket, figure, n}].
+	It holds every node's subtree, so the buckets are read at the scope's children, and what was
+	recorded at the scope's own node is the scope's total less its children's."""
 	M = frappe.qb.DocType(SUMMARY)
-	query = frappe.qb.from_(M).where((M.month >= months[0]) & (M.month <= months[1]) & (M.count != 0))
-	query = in_subtree(query, M.jurisdiction, scope).groupby(M.figure)
-	return query.select(M.figure, Sum(M["count"]).as_("n")).run(as_dict=True)
+	children = frappe.get_all("Jurisdiction", filters={"parent_jurisdiction": scope.node}, pluck="name")
+	rows = (
+		frappe.qb.from_(M)
+		.select(M.jurisdiction, M.figure, Sum(M["count"]).as_("n"))
+		.where(M.jurisdiction.isin([scope.node, *children]) & (M.month >= months[0]) & (M.month <= months[1]))
+		.groupby(M.jurisdiction, M.figure)
+		.run(as_dict=True)
+	)
+	at_node: dict[str, int] = {}
+	out = []
+	for row in rows:
+		if row.jurisdiction == scope.node:
+			at_node[row.figure] = at_node.get(row.figure, 0) + int(row.n or 0)
+		else:
+			out.append(frappe._dict(bucket=row.jurisdiction, figure=row.figure, n=int(row.n or 0)))
+			at_node[row.figure] = at_node.get(row.figure, 0) - int(row.n or 0)
+	out += [frappe._dict(bucket=None, figure=f, n=n) for f, n in at_node.items() if n]
+	return out
 
 
 def month_of(term):
@@ -264,11 +273,6 @@ def month_of(term):
 def yyyymm(day) -> int:
 	day = getdate(day)
 	return day.year * 100 + day.month
-
-
-def month_days(month: int) -> tuple[datetime.date, datetime.date]:
-	first = datetime.date(month // 100, month % 100, 1)
-	return first, getdate(get_last_day(first))
 
 
 def split_period(first_day, last_day) -> tuple[tuple[int, int] | None, list[tuple]]:
@@ -287,12 +291,12 @@ def split_period(first_day, last_day) -> tuple[tuple[int, int] | None, list[tupl
 	return (yyyymm(whole_from), yyyymm(whole_to)), edges
 
 
-def count_by_node_month(source: Source, node: str | None = None, month: int | None = None) -> list[dict]:
-	"""The source's figures per case node and month (of one node and month when given)."""
+def count_by_node_month(source: Source, case_name: str | None = None) -> list[dict]:
+	"""The source's figures per case node and month (of one case when given)."""
 	sq = source.build()
-	query = rows_of(sq, month_days(month) if month else None)
-	if node:
-		query = query.where(sq.case.jurisdiction == node)
+	query = rows_of(sq, None)
+	if case_name:
+		query = query.where(sq.case.name == case_name)
 	month_term = month_of(sq.date)
 	query = query.groupby(sq.case.jurisdiction, month_term).select(
 		sq.case.jurisdiction.as_("jurisdiction"), month_term.as_("month"), *figure_columns(sq)
@@ -302,7 +306,7 @@ def count_by_node_month(source: Source, node: str | None = None, month: int | No
 
 def ensure_measure_indexes() -> None:
 	"""after_migrate (through `case_types.ensure_case_indexes`): the sources' (jurisdiction, date)
-	ranges, which the days outside whole months and the lifecycle's recount of one node-month read."""
+	ranges, which the days outside whole months read; the summary's rows per node and month."""
 	for source in SOURCES:
 		sq = source.build()
 		table, column = sq.date.table.get_table_name(), sq.date.name
@@ -313,18 +317,20 @@ def ensure_measure_indexes() -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Writing the summary
+# Writing the summary: a row per source, node, month and figure holding the count of the node's
+# whole subtree (the node's own cases and those of every node below it). A case's change adds the
+# difference it makes to its node and to each node above it: increments commute, so saves running at
+# the same time in one town cannot overwrite each other's counts, and a rollback takes them back.
 
 
 def summary_name(source: str, node: str, month: int, figure: str) -> str:
 	return hashlib.md5(f"{source}\x1f{node}\x1f{month}\x1f{figure}".encode()).hexdigest()
 
 
-def write_summary(rows: list[tuple]) -> None:
-	"""Upsert (source, jurisdiction, month, figure, count) rows by their key (the row's name).
-	An upsert by primary key, not delete + insert: two transactions replacing neighbouring keys would
-	deadlock on the gap between them."""
-	if not rows:
+def write_summary(counts: dict, increment: bool) -> None:
+	"""Upsert {(source, jurisdiction, month, figure): n} by the row's key (its name), adding n to the
+	stored count when `increment`, else storing n."""
+	if not counts:
 		return
 	now = now_datetime()
 	user = frappe.session.user if getattr(frappe.local, "session", None) else "Administrator"
@@ -332,128 +338,131 @@ def write_summary(rows: list[tuple]) -> None:
 	columns = "`name`, `creation`, `modified`, `owner`, `modified_by`, `docstatus`, `idx`, " + (
 		"`source`, `jurisdiction`, `month`, `figure`, `count`"
 	)
+	update = "`count` + values(`count`)" if increment else "values(`count`)"
 	row_sql = "(" + ", ".join(["%s"] * 12) + ")"
-	for start in range(0, len(rows), 2000):
-		chunk = rows[start : start + 2000]
+	keys = sorted(counts)  # one order for every writer: row locks taken in the same sequence
+	for start in range(0, len(keys), 2000):
+		chunk = keys[start : start + 2000]
 		values = []
-		for source, node, month, figure, count in chunk:
-			values += [summary_name(source, node, month, figure), now, now, user, user, 0, 0]
-			values += [source, node, month, figure, count]
+		for key in chunk:
+			values += [summary_name(*key), now, now, user, user, 0, 0, *key, counts[key]]
 		frappe.db.sql(
 			f"insert into {table} ({columns}) values {', '.join([row_sql] * len(chunk))} "
-			"on duplicate key update `count` = values(`count`), `modified` = values(`modified`)",
+			f"on duplicate key update `count` = {update}, `modified` = values(`modified`)",
 			values,
 		)
 
 
-def figure_rows(source: Source, counted: list[dict]) -> list[tuple]:
+def node_counts(source: Source, counted: list[dict]) -> dict:
+	"""{(source, case node, month, figure): n} of a source's rows counted per node and month."""
 	figures = [figure for figure, _condition in source.build().figures]
-	return [
-		(source.key, row["jurisdiction"], int(row["month"]), figure, int(row.get(figure) or 0))
-		for row in counted
-		for figure in figures
-	]
+	out = {}
+	for row in counted:
+		for figure in figures:
+			if row.get(figure):
+				out[(source.key, row["jurisdiction"], int(row["month"]), figure)] = int(row[figure])
+	return out
 
 
-def recount(source_key: str, node: str, month: int) -> None:
-	"""Count one source's figures of one node-month again and store them (zeros included: a count
-	that fell to nothing must overwrite the old one)."""
-	source = SOURCE_BY_KEY[source_key]
-	counted = count_by_node_month(source, node, month) or [{"jurisdiction": node, "month": month}]
-	write_summary(figure_rows(source, counted))
+def ancestors_of() -> Callable[[str], list[str]]:
+	"""node -> the node and every node above it (memoised)."""
+	parent = dict(frappe.get_all("Jurisdiction", fields=["name", "parent_jurisdiction"], as_list=True))
+	memo: dict[str, list[str]] = {}
+
+	def chain(node):
+		if node not in memo:
+			up = parent.get(node)
+			memo[node] = [node, *(chain(up) if up and up != node else [])]
+		return memo[node]
+
+	return chain
+
+
+def rolled_up(counts: dict, chain=None) -> dict:
+	"""Counts per case node as counts per subtree: each added to its node and every node above."""
+	chain = chain or ancestors_of()
+	out: dict = {}
+	for (source, node, month, figure), n in counts.items():
+		for above in chain(node):
+			key = (source, above, month, figure)
+			out[key] = out.get(key, 0) + n
+	return out
 
 
 def rebuild_measure_counts(source_keys: list[str] | None = None, commit: bool = True) -> int:
 	"""The summary counted again from the case tables (the daily job; a patch on existing sites).
 	Returns the number of rows written."""
-	with server_lock():
-		written = replace_summary(source_keys or [source.key for source in SOURCES])
-		if commit:
-			frappe.db.commit()
+	written = replace_summary(source_keys or [source.key for source in SOURCES])
+	if commit:
+		frappe.db.commit()
 	return written
 
 
 def replace_summary(source_keys: list[str]) -> int:
 	M = frappe.qb.DocType(SUMMARY)
 	frappe.qb.from_(M).delete().where(M.source.isin(source_keys)).run()
+	chain = ancestors_of()
 	written = 0
 	for key in source_keys:
 		source = SOURCE_BY_KEY[key]
-		rows = [row for row in figure_rows(source, count_by_node_month(source)) if row[4]]
-		write_summary(rows)
-		written += len(rows)
+		counts = rolled_up(node_counts(source, count_by_node_month(source)), chain)
+		write_summary(counts, increment=False)
+		written += len(counts)
 	return written
-
-
-class server_lock:
-	"""A MariaDB named lock per site around writes that must not interleave (GET_LOCK names are
-	server-wide, so the database name is part of it)."""
-
-	def __enter__(self):
-		self.name = f"{frappe.conf.db_name}:measure_counts"
-		frappe.db.sql("select get_lock(%s, 60)", (self.name,))
-		return self
-
-	def __exit__(self, *exc):
-		frappe.db.sql("select release_lock(%s)", (self.name,))
-		return False
 
 
 # ---------------------------------------------------------------------------------------------
 # The case lifecycle
 
 
-def keys_of(doc) -> set[tuple[str, str, int]]:
-	"""(source, node, month) of every figure the case falls in as it is now and as it was before."""
-	keys = set()
-	for version in (doc, doc.get_doc_before_save() if hasattr(doc, "get_doc_before_save") else None):
-		if not version or not version.get("jurisdiction"):
-			continue
-		for source in SOURCES:
-			if source.doctype != doc.doctype:
-				continue
-			for day in source.dates_of(version):
-				if day:
-					keys.add((source.key, version.jurisdiction, yyyymm(day)))
-	return keys
+def case_counts(doctype: str, name: str) -> dict:
+	"""What one case counts towards, as stored now: {(source, node, month, figure): n}."""
+	out = {}
+	for source in SOURCES:
+		if source.doctype == doctype:
+			out.update(node_counts(source, count_by_node_month(source, name)))
+	return out
+
+
+def apply_change(before: dict, after: dict) -> None:
+	"""Add a case's change (what it counts after less what it counted before) to the summary."""
+	delta = {key: after.get(key, 0) - before.get(key, 0) for key in set(before) | set(after)}
+	delta = {key: n for key, n in delta.items() if n}
+	if delta:
+		write_summary(rolled_up(delta), increment=True)
+
+
+def before_case_change(doc, method=None):
+	"""doc_events before_save / on_trash: what the case counted before this write (from the tables,
+	which still hold it)."""
+	doc.flags.measure_counts_before = case_counts(doc.doctype, doc.name) if doc.name else {}
+	if method == "on_trash":
+		apply_change(doc.flags.measure_counts_before, {})
 
 
 def on_case_change(doc, method=None):
-	"""doc_events on_update / on_trash of the measured case DocTypes."""
-	keys = keys_of(doc)
-	if not keys:
+	"""doc_events on_update: the difference this save made, in its own transaction."""
+	before = doc.flags.pop("measure_counts_before", None)
+	if before is None:  # saved without before_save (db_update paths): counted from scratch is unknown
 		return
-	for key in sorted(keys):
-		recount(*key)
-	pending = frappe.local.flags.setdefault("measure_counts_pending", set())
-	if not pending:
-		frappe.db.after_commit.add(recount_after_commit)
-		frappe.db.after_rollback.add(lambda: frappe.local.flags.pop("measure_counts_pending", None))
-	pending.update(keys)
+	apply_change(before, case_counts(doc.doctype, doc.name))
 
 
-def recount_after_commit():
-	"""The keys of this transaction's saves counted once more after the commit, one recount at a time
-	on the server: a save committed in the same node-month while ours was counted is in this count."""
-	keys = frappe.local.flags.pop("measure_counts_pending", None)
-	if not keys:
-		return
-	try:
-		with server_lock():
-			for key in sorted(keys):
-				recount(*key)
-			frappe.db.commit()
-	except Exception:
-		frappe.db.rollback()
-		frappe.log_error(title="Governance Measures: recount after commit failed")
+class direct_write:
+	"""`with direct_write(doctype, name): frappe.db.set_value(...)` — for code that writes a case's
+	fields around its document (test data, backdating): the summary follows the write."""
 
+	def __init__(self, doctype: str, name: str):
+		self.doctype, self.name = doctype, name
 
-def recount_cases(doctype: str, names: list[str]) -> None:
-	"""Recount the keys the given cases fall in now (after a direct write to them). Keys they fell in
-	before such a write are not known here: `rebuild_measure_counts` repairs those."""
-	for name in names:
-		for key in sorted(keys_of(frappe.get_doc(doctype, name))):
-			recount(*key)
+	def __enter__(self):
+		self.before = case_counts(self.doctype, self.name)
+		return self
+
+	def __exit__(self, exc_type, *exc):
+		if exc_type is None:
+			apply_change(self.before, case_counts(self.doctype, self.name))
+		return False
 
 
 def on_category_change(doc, method=None):
@@ -461,3 +470,9 @@ def on_category_change(doc, method=None):
 	law-related petitions filed under it."""
 	if doc.has_value_changed("is_law_related"):
 		replace_summary(["petition_reported"])  # in the category's transaction
+
+
+def on_tree_change(doc, method=None):
+	"""A node moved under another parent: the subtree counts above it change."""
+	if not doc.is_new() and doc.has_value_changed("parent_jurisdiction"):
+		replace_summary([source.key for source in SOURCES])
