@@ -364,18 +364,38 @@ def node_counts(source: Source, counted: list[dict]) -> dict:
 	return out
 
 
-def ancestors_of() -> Callable[[str], list[str]]:
-	"""node -> the node and every node above it (memoised)."""
-	parent = dict(frappe.get_all("Jurisdiction", fields=["name", "parent_jurisdiction"], as_list=True))
+def ancestors_of(whole_tree: bool = True) -> Callable[[str], list[str]]:
+	"""node -> the node and every node above it (memoised): from the whole tree read once (a rebuild),
+	or per node from its lft / rgt (a case's change touches one or two nodes)."""
 	memo: dict[str, list[str]] = {}
+	if whole_tree:
+		parent = dict(frappe.get_all("Jurisdiction", fields=["name", "parent_jurisdiction"], as_list=True))
 
-	def chain(node):
+		def chain(node):
+			if node not in memo:
+				up = parent.get(node)
+				memo[node] = [node, *(chain(up) if up and up != node else [])]
+			return memo[node]
+
+		return chain
+
+	J = frappe.qb.DocType("Jurisdiction")
+
+	def chain_of(node):
 		if node not in memo:
-			up = parent.get(node)
-			memo[node] = [node, *(chain(up) if up and up != node else [])]
+			bounds = frappe.db.get_value("Jurisdiction", node, ["lft", "rgt"])
+			memo[node] = [node]
+			if bounds:
+				above = (
+					frappe.qb.from_(J)
+					.select(J.name)
+					.where((J.lft < bounds[0]) & (J.rgt > bounds[1]))
+					.run(pluck=True)
+				)
+				memo[node] += sorted(above)
 		return memo[node]
 
-	return chain
+	return chain_of
 
 
 def rolled_up(counts: dict, chain=None) -> dict:
@@ -429,7 +449,7 @@ def apply_change(before: dict, after: dict) -> None:
 	delta = {key: after.get(key, 0) - before.get(key, 0) for key in set(before) | set(after)}
 	delta = {key: n for key, n in delta.items() if n}
 	if delta:
-		write_summary(rolled_up(delta), increment=True)
+		write_summary(rolled_up(delta, ancestors_of(whole_tree=False)), increment=True)
 
 
 def before_case_change(doc, method=None):
