@@ -120,8 +120,8 @@ def dispute_party_ratings() -> SourceQuery:
 	D = frappe.qb.DocType("Dispute")
 	P = frappe.qb.DocType("Dispute Party")
 	query = (
-		frappe.qb.from_(P)
-		.join(D)
+		frappe.qb.from_(D)
+		.join(P)
 		.on((P.parent == D.name) & (P.parenttype == "Dispute") & (P.parentfield == "parties"))
 	)
 	figures = [
@@ -237,7 +237,12 @@ def in_subtree(query, node_of_row, scope: Scope):
 def count_in_scope(source: Source, scope: Scope, days: tuple) -> list[dict]:
 	"""The source's figures on `days`, from the case tables: [{bucket, figure: n, ...}]."""
 	sq = source.build()
-	query = in_subtree(rows_of(sq, days), sq.case.jurisdiction, scope)
+	query = rows_of(sq, days)
+	if sq.date.table == sq.case:
+		# per node of the subtree, the (jurisdiction, date) range: left to itself MariaDB takes the
+		# single-column `jurisdiction` index and reads every case of the node (measured: 10x slower)
+		query = query.force_index(frappe.db.get_index_name(["jurisdiction", sq.date.name]))
+	query = in_subtree(query, sq.case.jurisdiction, scope)
 	return query.select(*figure_columns(sq)).run(as_dict=True)
 
 
