@@ -10,5 +10,5 @@ class MeasureCount(Document):
 
 
 def on_doctype_update():
-	# the report reads a run of months of a subtree
-	frappe.db.add_index("Measure Count", ["month", "jurisdiction"])
+	# the report reads a run of months of a node and its children: per node one range, covered
+	frappe.db.add_index("Measure Count", ["jurisdiction", "month", "figure", "count"])
