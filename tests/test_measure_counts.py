@@ -52,8 +52,11 @@ def moment(rng):
 
 
 def system_save(doc, **values):
-	"""Save through the controller and the doc events, as the code paths owning these fields do."""
+	"""Save through the controller and the doc events, as the code paths owning these fields do
+	(a case is never closed before it was reported: other modules check that of every case)."""
 	doc.update(values)
+	if doc.get("closed_on") and str(doc.closed_on) < str(doc.reported_on):
+		doc.closed_on, doc.reported_on = doc.reported_on, doc.closed_on
 	mark_system_write(doc)
 	doc.save(ignore_permissions=True)
 	return doc
