@@ -15,7 +15,10 @@ Steps:
    with deadlines over the next ten days, their SLA status consistent with the rules — except
    ``--breaches`` cases whose deadline passed in the last five minutes (the new breaches a run of the
    job finds) and ``--backlog`` county-level cases long overdue whose breach warnings exist already
-   (a run must skip them);
+   (a run must skip them). For Governance Measures the disputes carry an outcome, a mediation type,
+   mediation sessions (60 % of the closed), two parties with the satisfaction staff recorded and
+   sometimes 民转刑; petitions a resident's and a staff rating and 5 % skip-level (``--years`` sets
+   the span, 3 by default; scripts/bench_city.py uses 1);
 3. ``run_sla_job()`` timed: after a bulk load a settling run (every open case is due once), then
    ``--breaches`` cases made to breach and a run acting on them, then a run with nothing due (the
    steady cost of a 5-minute run); ``--job-only`` reseeds the breaches and times the last two;
