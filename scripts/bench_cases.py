@@ -15,7 +15,10 @@ Steps:
    with deadlines over the next ten days, their SLA status consistent with the rules — except
    ``--breaches`` cases whose deadline passed in the last five minutes (the new breaches a run of the
    job finds) and ``--backlog`` county-level cases long overdue whose breach warnings exist already
-   (a run must skip them);
+   (a run must skip them). For Governance Measures the disputes carry an outcome, a mediation type,
+   mediation sessions (60 % of the closed), two parties with the satisfaction staff recorded and
+   sometimes 民转刑; petitions a resident's and a staff rating and 5 % skip-level (``--years`` sets
+   the span, 3 by default; scripts/bench_city.py uses 1);
 3. ``run_sla_job()`` timed: after a bulk load a settling run (every open case is due once), then
    ``--breaches`` cases made to breach and a run acting on them, then a run with nothing due (the
    steady cost of a 5-minute run); ``--job-only`` reseeds the breaches and times the last two;
@@ -72,6 +75,7 @@ def main() -> int:
 		help="reuse the database: make --breaches open cases breach again, time the job and the queue",
 	)
 	parser.add_argument("--no-docs", action="store_true", help="do not write docs/benchmarks.md")
+	add_data_arguments(parser)
 	args = parser.parse_args()
 
 	site_dir = REPO / "sites" / args.db
@@ -110,6 +114,48 @@ def main() -> int:
 
 # ------------------------------------------------------------------------------------------------
 # 2. Data
+
+
+def add_data_arguments(parser) -> None:
+	"""The data's shape, shared with scripts/bench_city.py."""
+	parser.add_argument("--years", type=float, default=3, help="the cases are reported over this many years")
+
+
+# what a closed dispute ended with, and how it was mediated (shares), for Governance Measures
+OUTCOMES = (("Agreement", 0.75), ("Partial Agreement", 0.08), ("Mediation Failed", 0.10), ("Referred to Court", 0.07))
+MEDIATION_TYPES = (("People's Mediation", 0.7), ("Administrative Mediation", 0.2), ("Judicial Mediation", 0.1))
+RATINGS = (("Satisfied", 0.6), ("Basically Satisfied", 0.25), ("Dissatisfied", 0.1), ("", 0.05))
+SESSION_COLUMNS = ["session_on", "mediation_type", "result", "handling_level"]
+PARTY_COLUMNS = ["party_name", "party_role", "satisfaction"]
+CHILD_COLUMNS = [*STANDARD_COLUMNS, "parent", "parenttype", "parentfield"]
+
+
+def pick(rng, shares):
+	x = rng.random()
+	for value, share in shares:
+		if x < share:
+			return value
+		x -= share
+	return shares[0][0]
+
+
+def dispute_measures(rng, name, level, reported, closed, now):
+	"""A dispute's Governance Measures fields (outcome, mediation type, 民转刑) and child rows
+	(mediation sessions, two parties with the satisfaction staff recorded)."""
+	mediation = pick(rng, MEDIATION_TYPES)
+	outcome = pick(rng, OUTCOMES) if closed else ""
+	turned_on = None
+	if closed and outcome != "Agreement" and rng.random() < 0.05:
+		turned_on = min(closed + datetime.timedelta(days=rng.randrange(1, 60)), now).date()
+	sessions = []
+	if closed and rng.random() < 0.6:
+		steps = rng.choice((1, 1, 2))
+		for step in range(steps):
+			on = reported + (closed - reported) * (step + 1) / (steps + 1)
+			result = (outcome if outcome in ("Agreement", "Partial Agreement") else "Mediation Failed") if step == steps - 1 else "Continued"
+			sessions.append([on, mediation, result, level])
+	parties = [[f"当事人{name[-5:]}{i}", "Applicant" if i == 0 else "Respondent", pick(rng, RATINGS) if closed else ""] for i in range(2)]
+	return [outcome, mediation, int(turned_on is not None), turned_on], sessions, parties
 
 
 def places(frappe):
@@ -193,9 +239,17 @@ def insert_cases(frappe, args, results):
 		"sla_check_at",
 	]
 	extra = {
-		"Dispute": ["how_found", "people_involved", "people_band", "is_major_case"],
-		"Petition": ["channel", "content", "petitioner_name", "people_count", "is_group", "is_skip_level"],
+		"Dispute": [
+			"how_found", "people_involved", "people_band", "is_major_case",
+			"outcome", "mediation_type", "turned_criminal", "turned_criminal_on",
+		],
+		"Petition": [
+			"channel", "content", "petitioner_name", "people_count", "is_group", "is_skip_level",
+			"self_rating", "satisfaction",
+		],
 	}
+	children = {"Mediation Session": [], "Dispute Party": []}
+	child_counter = [0]
 	buffers = {"Dispute": [], "Petition": []}
 	counters = {"Dispute": 0, "Petition": 0}
 	backlog_warnings = []
@@ -205,6 +259,11 @@ def insert_cases(frappe, args, results):
 		rows = buffers[doctype]
 		if rows and (force or len(rows) >= 10_000):
 			insert_many(frappe, doctype, common + extra[doctype], rows)
+			if doctype == "Dispute":
+				for child, columns in (("Mediation Session", SESSION_COLUMNS), ("Dispute Party", PARTY_COLUMNS)):
+					if children[child]:
+						insert_many(frappe, child, CHILD_COLUMNS + columns, children[child])
+						children[child] = []
 			frappe.db.commit()
 			buffers[doctype] = []
 
@@ -218,14 +277,14 @@ def insert_cases(frappe, args, results):
 		node, village, town = nodes[rng.randrange(len(nodes))]
 		kind = special[index] if index < len(special) else None
 		is_open = kind is not None or rng.random() < 0.12
-		reported = now - datetime.timedelta(minutes=rng.randrange(3 * 365 * 24 * 60))
+		reported = now - datetime.timedelta(minutes=rng.randrange(int(args.years * 365 * 24 * 60)))
 		category = rng.choice(dispute_categories if doctype == "Dispute" else petition_categories)
 
 		if not is_open:
 			level = "Village" if rng.random() < 0.8 else "Town"
 			hours = DISPUTE_RULES[level][0] if doctype == "Dispute" else PETITION_RULE[0]
 			due = reported + datetime.timedelta(hours=hours)
-			closed = reported + datetime.timedelta(hours=rng.uniform(1, hours))
+			closed = min(reported + datetime.timedelta(hours=rng.uniform(1, hours)), now)
 			state, status, entered = "Closed", "Met", closed
 			stats["closed"] += 1
 		else:
@@ -279,9 +338,22 @@ def insert_cases(frappe, args, results):
 		]
 		if doctype == "Dispute":
 			people = rng.choice((2, 2, 2, 3, 5, 12))
-			row += ["Visit", people, "Under 50", 0]
+			fields, sessions, parties = dispute_measures(rng, name, level, reported, closed, now)
+			row += ["Visit", people, "Under 50", 0, *fields]
+			for rows_of, child, field in (
+				(sessions, "Mediation Session", "mediation_sessions"),
+				(parties, "Dispute Party", "parties"),
+			):
+				for idx, values in enumerate(rows_of, start=1):
+					child_counter[0] += 1
+					children[child].append(
+						[f"B{child_counter[0]:09d}", reported, reported, "Administrator", "Administrator", 0, idx,
+						 name, "Dispute", field, *values]
+					)
 		else:
-			row += ["Visit", "反映问题", "信访人", 1, 0, 0]
+			own = pick(rng, RATINGS) if closed and rng.random() < 0.4 else ""
+			staff = pick(rng, RATINGS) if closed and rng.random() < 0.5 else ""
+			row += ["Visit", "反映问题", "信访人", 1, 0, int(rng.random() < 0.05), own, staff]
 		buffers[doctype].append(row)
 		if kind == "backlog":
 			backlog_warnings.append((doctype_backlog, name, node, due, unit))

@@ -60,6 +60,51 @@ def mariadb_version(frappe) -> str:
 	return frappe.db.sql("select version()")[0][0]
 
 
+# the server settings that decide the plans and timings of the benchmarks' queries
+MARIADB_SETTINGS = (
+	"version",
+	"innodb_buffer_pool_size",
+	"innodb_flush_log_at_trx_commit",
+	"eq_range_index_dive_limit",
+	"optimizer_use_condition_selectivity",
+	"optimizer_search_depth",
+	"optimizer_switch",
+	"use_stat_tables",
+	"histogram_size",
+	"join_cache_level",
+	"join_buffer_size",
+	"sort_buffer_size",
+	"tmp_table_size",
+	"max_heap_table_size",
+	"query_cache_type",
+	"query_cache_size",
+	"max_statement_time",
+)
+
+
+def mariadb_settings(frappe) -> dict:
+	"""The MariaDB server's settings that bear on the measured queries (printed with every result)."""
+	rows = frappe.db.sql(
+		"show global variables where Variable_name in %s", (MARIADB_SETTINGS,), as_dict=True
+	)
+	return {row.Variable_name: row.Value for row in sorted(rows, key=lambda r: r.Variable_name)}
+
+
+def rotated_medians(measures: dict, rounds: int) -> dict:
+	"""{name: (median, min) in ms} of ``measures`` ({name: fn}), timed in ``rounds`` rounds; each round
+	calls every measure once, starting one further along each time, so that a spell of load on the
+	machine falls on all of them alike."""
+	names = list(measures)
+	samples = {name: [] for name in names}
+	for round_ in range(rounds):
+		shift = round_ % len(names)
+		for name in names[shift:] + names[:shift]:
+			start = time.perf_counter()
+			measures[name]()
+			samples[name].append((time.perf_counter() - start) * 1000.0)
+	return {name: (statistics.median(values), min(values)) for name, values in samples.items()}
+
+
 def timed(fn, repeat: int) -> tuple[float, float]:
 	"""(median, min) of ``repeat`` calls of ``fn``, in milliseconds."""
 	samples = []

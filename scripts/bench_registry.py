@@ -85,7 +85,6 @@ def main() -> int:
 	frappe = connect(site_dir)
 
 	from xinqu_governance.registry import demo_data
-	from xinqu_governance.registry.grids import apply_grid_proposal
 
 	results = {
 		"machine": machine(),
@@ -97,6 +96,21 @@ def main() -> int:
 		time_lists(frappe, demo_data.ensure_tree(), args, results)
 		print(json.dumps(results, ensure_ascii=False, indent=1, default=str))
 		return 0
+
+	villages = build_registry(frappe, args, results)
+	if not args.imports_only:
+		time_lists(frappe, villages, args, results)
+	print(json.dumps(results, ensure_ascii=False, indent=1, default=str))
+	return 0
+
+
+def build_registry(frappe, args, results) -> dict:
+	"""Steps 1-4 (``args.households``, ``args.seed``, ``args.db``); also used by scripts/bench_city.py.
+	Returns the demo tree's villages."""
+	import random
+
+	from xinqu_governance.registry import demo_data, importer
+	from xinqu_governance.registry.grids import apply_grid_proposal
 
 	# 1. tree and housing
 	start = time.perf_counter()
@@ -129,12 +143,12 @@ def main() -> int:
 	frappe.db.rollback()
 	results["bulk_insert_of_the_same_rows"] = rewrite_with_bulk_insert(frappe, small, n)
 	print(json.dumps({"bulk_insert": results["bulk_insert_of_the_same_rows"]}), flush=True)
-	if args.imports_only:
-		print(json.dumps(results, ensure_ascii=False, indent=1, default=str))
-		return 0
+	if getattr(args, "imports_only", False):
+		return villages
 
 	# 5. re-run: nothing changes
-	results["reimport_4n"] = import_in_child(args.db, large)
+	if getattr(args, "reimport", True):
+		results["reimport_4n"] = import_in_child(args.db, large)
 
 	# 6. grids
 	start = time.perf_counter()
@@ -147,9 +161,7 @@ def main() -> int:
 	results["residents"] = frappe.db.count("Resident")
 	results["households"] = frappe.db.count("Household")
 
-	time_lists(frappe, villages, args, results)
-	print(json.dumps(results, ensure_ascii=False, indent=1, default=str))
-	return 0
+	return villages
 
 
 def write_files(args, compounds, results) -> tuple[Path, Path]:

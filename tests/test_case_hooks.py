@@ -7,6 +7,7 @@ import frappe
 import pytest
 from xinqu_governance.cases import case_events
 from xinqu_governance.cases.case_types import case_doctypes
+from xinqu_governance.cases.measure_counts import MEASURED_DOCTYPES
 from xinqu_governance.governance.link_access import APP_DOCTYPES, app_modules
 
 SHIPPED_CASE_DOCTYPES = [
@@ -59,12 +60,29 @@ def test_the_listed_app_doctypes_are_the_apps_forms():
 	assert sorted(APP_DOCTYPES) == sorted(doctypes)
 
 
+# Governance Measures' summary hangs on the DocTypes it counts (cases/measure_counts.py), and follows a
+# category turning law-related and a node moving
+MEASURE_COUNTS = {
+	"validate": LINK_CHECK["validate"],
+	"before_save": ["xinqu_governance.cases.measure_counts.before_case_change"],
+	"on_update": ["xinqu_governance.cases.measure_counts.on_case_change"],
+	"on_trash": ["xinqu_governance.cases.measure_counts.before_case_change"],
+}
+SUMMARY_FOLLOWS = {"Case Category": "on_category_change", "Jurisdiction": "on_tree_change"}
+
+
 def test_the_case_events_hang_on_every_doctype_and_the_link_check_on_the_apps():
 	doc_events = frappe.get_hooks("doc_events")
 	assert app_handlers(doc_events["*"]) == CASE_EVENTS
 	assert {event: list(rules) for event, rules in case_events.CASE_RULES.items()} == CASE_RULES
 	for doctype in APP_DOCTYPES:
-		assert app_handlers(doc_events[doctype]) == LINK_CHECK, doctype
+		if doctype in MEASURED_DOCTYPES:
+			expected = MEASURE_COUNTS
+		elif doctype in SUMMARY_FOLLOWS:
+			expected = {**LINK_CHECK, "on_update": [f"xinqu_governance.cases.measure_counts.{SUMMARY_FOLLOWS[doctype]}"]}
+		else:
+			expected = LINK_CHECK
+		assert app_handlers(doc_events[doctype]) == expected, doctype
 	for doctype in ("Note", "User"):
 		assert not app_handlers(doc_events.get(doctype, {})), doctype
 	assert app_handlers(doc_events.get("ToDo", {})) == TODO_HANDLERS

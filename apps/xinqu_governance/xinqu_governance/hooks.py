@@ -64,6 +64,8 @@ scheduler_events = {
 		"xinqu_governance.cases.supervision.record_breached_supervisions",
 		# safety net: counts are kept true on every change; this repairs writes made around them
 		"xinqu_governance.registry.grids.recount_all_grids",
+		# Governance Measures' summary: kept on every case save; this repairs writes made around it
+		"xinqu_governance.cases.measure_counts.rebuild_measure_counts",
 	],
 }
 
@@ -82,17 +84,41 @@ scheduler_events = {
 # - on_update: early warnings, the assignee's ToDo; after_insert: a portal case type's tracking code.
 
 # (names with a leading underscore: Frappe reads every other name of this module as a hook)
+from xinqu_governance.cases.measure_counts import MEASURED_DOCTYPES as _MEASURED_DOCTYPES
 from xinqu_governance.governance.link_access import APP_DOCTYPES as _APP_DOCTYPES
 
 _LINK_ACCESS_ON_VALIDATE = "xinqu_governance.governance.link_access.validate_link_access"
 _CASE_EVENTS = "xinqu_governance.cases.case_events"
 _CASE_TYPES_CHANGED = "xinqu_governance.cases.case_types.clear_case_doctypes_cache"
+_MEASURE_COUNTS_BEFORE = "xinqu_governance.cases.measure_counts.before_case_change"
+_MEASURE_COUNTS_ON_CHANGE = "xinqu_governance.cases.measure_counts.on_case_change"
 
 doc_events = {
 	"*": {
 		event: f"{_CASE_EVENTS}.{event}" for event in ("before_validate", "validate", "on_update", "after_insert")
 	},
 	**{doctype: {"validate": [_LINK_ACCESS_ON_VALIDATE]} for doctype in _APP_DOCTYPES},
+	# Governance Measures' summary (cases/measure_counts.py): a counted case's figures before and
+	# after each save or delete are added to its node and the nodes above it, in the save's transaction
+	**{
+		doctype: {
+			"validate": [_LINK_ACCESS_ON_VALIDATE],
+			"before_save": _MEASURE_COUNTS_BEFORE,
+			"on_update": _MEASURE_COUNTS_ON_CHANGE,
+			"on_trash": _MEASURE_COUNTS_BEFORE,
+		}
+		for doctype in _MEASURED_DOCTYPES
+	},
+	# whether a category is law-related decides the petitions counted as such in every month; a node
+	# moved in the tree moves the subtree counts of Governance Measures' summary
+	"Case Category": {
+		"validate": [_LINK_ACCESS_ON_VALIDATE],
+		"on_update": "xinqu_governance.cases.measure_counts.on_category_change",
+	},
+	"Jurisdiction": {
+		"validate": [_LINK_ACCESS_ON_VALIDATE],
+		"on_update": "xinqu_governance.cases.measure_counts.on_tree_change",
+	},
 	# an assignment made in the desk moves the case's `assigned_to` (cases/assignment_todo.py)
 	"ToDo": {"on_update": "xinqu_governance.cases.assignment_todo.on_todo_update"},
 	# a DocType that claims the case contract carries all of it; the case DocTypes may have changed

@@ -200,6 +200,9 @@ def ensure_case_indexes() -> None:
 		frappe.db.add_index(doctype, list(SLA_INDEX_FIELDS))
 		add_index_without_property_setter(doctype, "reported_on")
 		frappe.db.add_index(doctype, list(OPEN_LOAD_INDEX_FIELDS))
+	from xinqu_governance.cases.measure_counts import ensure_measure_indexes
+
+	ensure_measure_indexes()  # Governance Measures' date ranges per node
 	rules = frappe.get_all(
 		"Early Warning Rule",
 		filters={"is_active": 1, "rule_type": "Repeated Subject"},

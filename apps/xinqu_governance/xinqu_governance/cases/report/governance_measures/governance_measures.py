@@ -17,9 +17,8 @@ Definitions (also shown above the report):
   "Continued" sessions are steps of a mediation still going on), dated by `session_on`; it succeeded
   when its result is Agreement. A concluded dispute with no session that has a result counts once, by
   its own mediation type and outcome (cases recorded without sessions);
-- 四提高, satisfaction: the residents' own ratings (`self_rating` of every case type that has the
-  field — petitions and service requests, and any case type added as data that carries it — given on
-  /petition/track) where they exist, else the ratings staff recorded (the parties of the
+- 四提高, satisfaction: the residents' own ratings (`self_rating` of petitions and service requests,
+  given on /petition/track) where they exist, else the ratings staff recorded (the parties of the
   concluded disputes, a petition's `satisfaction`); Satisfied or Basically Satisfied / answered, shown
   together and each source apart;
 - 五下降: cases reported (`reported_on`) in the period: disputes (civil cases), disputes that turned
@@ -27,39 +26,31 @@ Definitions (also shown above the report):
   petitions (`is_skip_level`), Emergency Incidents of kind "Group or Mass Incident".
 
 Rates are percentages (one decimal); change is this period minus the previous one (percentage points
-for rates). Counting is one aggregate query per source, over the case's jurisdiction node joined on the
-tree's lft/rgt range, grouped by the child node of the chosen one that holds it; totals are the sums.
+for rates). Counting (cases/measure_counts.py): the whole months of a period are read from the Measure
+Count summary that the case lifecycle keeps per source, node and month; the days around them from the
+case tables, one aggregate query per source whose WHERE holds the source's date (an index range);
+both over the node joined on the tree's lft/rgt range, grouped by the child node of the chosen one that
+holds it; totals are the sums.
 """
 
 from typing import NamedTuple
 
 import frappe
 from frappe import _
-from frappe.query_builder import Case
-from frappe.query_builder.functions import Sum
 from frappe.utils import add_days, date_diff, get_first_day, getdate, today
-from pypika.terms import ExistsCriterion
 
-from xinqu_governance.cases.case_types import case_doctypes
+from xinqu_governance.cases.measure_counts import (
+	SOURCES,
+	Scope,
+	count_in_scope,
+	split_period,
+	summary_in_scope,
+	unsummarised_sources,
+)
 from xinqu_governance.governance.access import cases_report_node
 
 UP = "Up"
 DOWN = "Down"
-RESOLVED = "Agreement"
-# results of a Mediation Session that end a mediation ("Continued" does not)
-FINAL_RESULTS = ("Agreement", "Partial Agreement", "Mediation Failed")
-SATISFIED = ("Satisfied", "Basically Satisfied")
-MASS_INCIDENT = "Group or Mass Incident"
-MEDIATION_TYPES = (
-	("people", "People's Mediation"),
-	("admin", "Administrative Mediation"),
-	("judicial", "Judicial Mediation"),
-)
-LEVELS = (
-	("village", ("Village",)),
-	("town", ("Village", "Town")),
-	("district", ("Village", "Town", "District")),
-)
 
 
 class Measure(NamedTuple):
@@ -156,12 +147,6 @@ DEFINITIONS = (
 )
 
 
-class Scope(NamedTuple):
-	node: str
-	lft: int
-	rgt: int
-
-
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	node = cases_report_node(filters)
@@ -207,183 +192,38 @@ def get_periods(filters) -> tuple[tuple, tuple]:
 
 # ---------------------------------------------------------------------------------------------
 # Figures: {bucket: {"this_concluded": n, ...}}; a bucket is a child node of the chosen one, or the
-# chosen node itself for cases recorded directly at it.
+# chosen node itself for cases recorded directly at it. The sources and the summary: cases/measure_counts.py.
 
 
-def in_period(field, period):
-	"""`field` (a Date or Datetime) on one of the period's days."""
-	return (field >= f"{period[0]} 00:00:00") & (field < f"{add_days(period[1], 1)} 00:00:00")
-
-
-def count_if(condition, alias: str):
-	return Sum(Case().when(condition, 1).else_(0)).as_(alias)
-
-
-def by_child_node(query, case_table, scope: Scope, columns: list):
-	"""`query` (over `case_table` or joined to it) restricted to the scope's subtree and grouped by the
-	child node of the scope holding each case (NULL: the scope's node itself)."""
-	case_node = frappe.qb.DocType("Jurisdiction").as_("case_node")
-	child = frappe.qb.DocType("Jurisdiction").as_("child_node")
-	return (
-		query.join(case_node)
-		.on(case_node.name == case_table.jurisdiction)
-		.left_join(child)
-		.on(
-			(child.parent_jurisdiction == scope.node)
-			& (child.lft <= case_node.lft)
-			& (child.rgt >= case_node.rgt)
-		)
-		.where((case_node.lft >= scope.lft) & (case_node.rgt <= scope.rgt) & (case_table.is_withdrawn == 0))
-		.groupby(child.name)
-		.select(child.name.as_("bucket"), *columns)
-	)
-
-
-def dispute_figures(scope: Scope, periods: dict) -> list[dict]:
-	D = frappe.qb.DocType("Dispute")
-	S = frappe.qb.DocType("Mediation Session")
-	no_final_session = ExistsCriterion(
-		frappe.qb.from_(S)
-		.select(S.name)
-		.where((S.parent == D.name) & (S.parenttype == "Dispute") & S.result.isin(FINAL_RESULTS))
-	).negate()
-	columns = []
-	for key, period in periods.items():
-		concluded = in_period(D.closed_on, period)
-		resolved = concluded & (D.outcome == RESOLVED)
-		columns.append(count_if(concluded, f"{key}_concluded"))
-		for level, levels in LEVELS:
-			columns.append(count_if(resolved & D.handling_level.isin(levels), f"{key}_{level}"))
-		for mtype, value in MEDIATION_TYPES:
-			unrecorded = concluded & (D.mediation_type == value) & no_final_session
-			columns.append(count_if(unrecorded, f"{key}_{mtype}_mediated"))
-			columns.append(count_if(unrecorded & (D.outcome == RESOLVED), f"{key}_{mtype}_agreed"))
-		columns.append(count_if(in_period(D.reported_on, period), f"{key}_civil"))
-		turned = (D.turned_criminal == 1) & in_period(D.turned_criminal_on, period)
-		columns.append(count_if(turned, f"{key}_criminal"))
-	return by_child_node(frappe.qb.from_(D), D, scope, columns).run(as_dict=True)
-
-
-def mediation_session_figures(scope: Scope, periods: dict) -> list[dict]:
-	D = frappe.qb.DocType("Dispute")
-	S = frappe.qb.DocType("Mediation Session")
-	columns = []
-	for key, period in periods.items():
-		ended = in_period(S.session_on, period) & S.result.isin(FINAL_RESULTS)
-		for mtype, value in MEDIATION_TYPES:
-			of_type = ended & (S.mediation_type == value)
-			columns.append(count_if(of_type, f"{key}_{mtype}_mediated"))
-			columns.append(count_if(of_type & (S.result == RESOLVED), f"{key}_{mtype}_agreed"))
-	query = (
-		frappe.qb.from_(S)
-		.join(D)
-		.on((S.parent == D.name) & (S.parenttype == "Dispute") & (S.parentfield == "mediation_sessions"))
-	)
-	return by_child_node(query, D, scope, columns).run(as_dict=True)
-
-
-def party_rating_figures(scope: Scope, periods: dict) -> list[dict]:
-	"""Staff-recorded satisfaction of the parties of the disputes concluded in the period."""
-	D = frappe.qb.DocType("Dispute")
-	P = frappe.qb.DocType("Dispute Party")
-	columns = []
-	for key, period in periods.items():
-		concluded = in_period(D.closed_on, period)
-		columns.append(
-			count_if(concluded & P.satisfaction.isin((*SATISFIED, "Dissatisfied")), f"{key}_staff_answered")
-		)
-		columns.append(count_if(concluded & P.satisfaction.isin(SATISFIED), f"{key}_staff_satisfied"))
-	query = (
-		frappe.qb.from_(P)
-		.join(D)
-		.on((P.parent == D.name) & (P.parenttype == "Dispute") & (P.parentfield == "parties"))
-	)
-	return by_child_node(query, D, scope, columns).run(as_dict=True)
-
-
-def rating_columns(table, key: str, period, staff_field: str | None) -> list:
-	"""The resident's own rating where given, else (`staff_field`) the one staff recorded."""
-	closed = in_period(table.closed_on, period)
-	own = table.self_rating.isin((*SATISFIED, "Dissatisfied"))
-	columns = [
-		count_if(closed & own, f"{key}_own_answered"),
-		count_if(closed & table.self_rating.isin(SATISFIED), f"{key}_own_satisfied"),
-	]
-	if staff_field:
-		staff = table[staff_field]
-		no_own = table.self_rating.isnull() | (table.self_rating == "")
-		columns.append(
-			count_if(closed & no_own & staff.isin((*SATISFIED, "Dissatisfied")), f"{key}_staff_answered")
-		)
-		columns.append(count_if(closed & no_own & staff.isin(SATISFIED), f"{key}_staff_satisfied"))
-	return columns
-
-
-def petition_figures(scope: Scope, periods: dict) -> list[dict]:
-	P = frappe.qb.DocType("Petition")
-	C = frappe.qb.DocType("Case Category")
-	columns = []
-	for key, period in periods.items():
-		reported = in_period(P.reported_on, period)
-		columns.append(count_if(reported & (C.is_law_related == 1), f"{key}_law_related"))
-		columns.append(count_if(reported & (P.is_skip_level == 1), f"{key}_skip_level"))
-	query = frappe.qb.from_(P).left_join(C).on(P.category == C.name)
-	return by_child_node(query, P, scope, columns).run(as_dict=True)
-
-
-def rated_case_doctypes() -> list[tuple[str, str | None]]:
-	"""(case DocType, its staff-recorded rating field or None) of every case type residents rate
-	(`self_rating`, given on /petition/track): read from the case DocTypes, so a case type added as
-	data counts as soon as it carries the field. A petition's `satisfaction` is the staff's rating."""
-	rated = []
-	for doctype in case_doctypes():
-		meta = frappe.get_meta(doctype)
-		if meta.has_field("self_rating"):
-			rated.append((doctype, "satisfaction" if meta.has_field("satisfaction") else None))
-	return rated
-
-
-def rating_figures(scope: Scope, periods: dict) -> list[dict]:
-	"""The residents' own ratings of every rated case type (one aggregate query each), with the staff's
-	rating where the resident gave none."""
-	rows = []
-	for doctype, staff_field in rated_case_doctypes():
-		table = frappe.qb.DocType(doctype)
-		columns = [
-			column for key, period in periods.items() for column in rating_columns(table, key, period, staff_field)
-		]
-		rows += by_child_node(frappe.qb.from_(table), table, scope, columns).run(as_dict=True)
-	return rows
-
-
-def incident_figures(scope: Scope, periods: dict) -> list[dict]:
-	E = frappe.qb.DocType("Emergency Incident")
-	columns = [
-		count_if(in_period(E.reported_on, period) & (E.kind == MASS_INCIDENT), f"{key}_mass")
-		for key, period in periods.items()
-	]
-	return by_child_node(frappe.qb.from_(E), E, scope, columns).run(as_dict=True)
-
-
-SOURCES = (
-	dispute_figures,
-	mediation_session_figures,
-	party_rating_figures,
-	petition_figures,
-	rating_figures,
-	incident_figures,
-)
-
-
-def gather_figures(scope: Scope, periods: dict) -> dict[str, dict[str, int]]:
-	"""Every figure per bucket, the sources' counts of the same figure added up, and the derived ones
-	(satisfaction from both sources)."""
+def gather_figures(scope: Scope, periods: dict, from_summary: bool = True) -> dict[str, dict[str, int]]:
+	"""Every figure per bucket: the whole months of each period from the summary, the days around them
+	from the case tables (all of it from the case tables when not `from_summary`); the sources' counts
+	of the same figure added up, and the derived ones (satisfaction from both sources)."""
 	figures: dict[str, dict[str, int]] = {}
-	for source in SOURCES:
-		for row in source(scope, periods):
-			bucket = figures.setdefault(row.pop("bucket") or scope.node, {})
-			for key, count in row.items():
-				bucket[key] = bucket.get(key, 0) + int(count or 0)
+
+	def add(key, bucket, figure, count):
+		counts = figures.setdefault(bucket or scope.node, {})
+		counts[f"{key}_{figure}"] = counts.get(f"{key}_{figure}", 0) + int(count or 0)
+
+	# case types added as data that residents rate: from their tables (the summary's hooks are the
+	# shipped DocTypes')
+	unsummarised = unsummarised_sources()
+	for key, period in periods.items():
+		for source in unsummarised:
+			for row in count_in_scope(source, scope, period):
+				bucket = row.pop("bucket")
+				for figure, count in row.items():
+					add(key, bucket, figure, count)
+		months, runs = split_period(*period) if from_summary else (None, [period])
+		if months:
+			for row in summary_in_scope(scope, months):
+				add(key, row.bucket, row.figure, row.n)
+		for days in runs:
+			for source in SOURCES:
+				for row in count_in_scope(source, scope, days):
+					bucket = row.pop("bucket")
+					for figure, count in row.items():
+						add(key, bucket, figure, count)
 	for bucket in figures.values():
 		for key in periods:
 			for part in ("answered", "satisfied"):

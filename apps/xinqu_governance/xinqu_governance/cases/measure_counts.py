@@ -1,0 +1,523 @@
+# Copyright (c) 2026, Xinqu Governance Contributors
+# For license information, please see license.txt
+
+"""What Governance Measures counts, and the summary it reads (Measure Count: one row per source ×
+jurisdiction node × month × figure).
+
+Each *source* is one case table (or a child table joined to its case) with the one date its figures
+fall on: a dispute's figures on `closed_on` (concluded, resolved per level, mediations recorded
+without sessions), `reported_on` (civil cases) and `turned_criminal_on` (民转刑); a mediation session's
+on `session_on`; … So a period's figures are, per source, the rows whose date lies in it — an index
+range, never the whole subtree (at a million cases the report used to read every dispute of a town:
+a minute). The same source queries count
+
+- the summary: per node and month the counts of the node's whole subtree (so the report reads a row
+  per child of the chosen node and month, however many grids lie below), written by
+  `rebuild_measure_counts` (the daily job, and the patch that fills it on an existing site) and kept
+  by the case lifecycle: before a case is written its own counts are read from the tables, after it
+  they are read again, and the difference is added to its node and every node above it, in the
+  save's transaction (increments: saves at the same time in one town add up, a rollback takes its
+  change back);
+- the days of a period that do not make a whole month, straight from the case tables
+  (`count_in_scope`): the report adds the two (`governance_measures.gather_figures`).
+
+Writes that bypass the documents (`frappe.db.set_value`, bulk loads, the demo generator's
+backdating) are not seen until the next rebuild; code that makes them wraps them in `direct_write`
+or calls `rebuild_measure_counts`.
+"""
+
+import datetime
+import hashlib
+from collections.abc import Callable
+from typing import NamedTuple
+
+import frappe
+from frappe.query_builder import Case
+from frappe.query_builder.functions import Count, Sum
+from frappe.utils import add_days, add_months, get_first_day, get_last_day, getdate, now_datetime
+from pypika.enums import DatePart
+from pypika.functions import Extract
+from pypika.terms import ExistsCriterion
+
+RESOLVED = "Agreement"
+# results of a Mediation Session that end a mediation ("Continued" does not)
+FINAL_RESULTS = ("Agreement", "Partial Agreement", "Mediation Failed")
+SATISFIED = ("Satisfied", "Basically Satisfied")
+ANSWERED = (*SATISFIED, "Dissatisfied")
+MASS_INCIDENT = "Group or Mass Incident"
+MEDIATION_TYPES = (
+	("people", "People's Mediation"),
+	("admin", "Administrative Mediation"),
+	("judicial", "Judicial Mediation"),
+)
+LEVELS = (
+	("village", ("Village",)),
+	("town", ("Village", "Town")),
+	("district", ("Village", "Town", "District")),
+)
+SUMMARY = "Measure Count"
+
+
+class SourceQuery(NamedTuple):
+	query: object  # FROM the case table (and what it joins), nothing selected
+	case: object  # the case table: jurisdiction, is_withdrawn
+	date: object  # the column the figures fall on
+	figures: list  # [(figure, condition or None for every row)]
+	where: object = None  # rows of the source at all (a session with a result)
+
+
+class Source(NamedTuple):
+	key: str
+	doctype: str  # the case DocType whose saves move these figures
+	build: Callable[[], SourceQuery]
+
+
+def disputes_concluded() -> SourceQuery:
+	D = frappe.qb.DocType("Dispute")
+	S = frappe.qb.DocType("Mediation Session")
+	no_final_session = ExistsCriterion(
+		frappe.qb.from_(S)
+		.select(S.name)
+		.where((S.parent == D.name) & (S.parenttype == "Dispute") & S.result.isin(FINAL_RESULTS))
+	).negate()
+	figures = [("concluded", None)]
+	for level, levels in LEVELS:
+		figures.append((level, (D.outcome == RESOLVED) & D.handling_level.isin(levels)))
+	for mtype, value in MEDIATION_TYPES:
+		unrecorded = (D.mediation_type == value) & no_final_session
+		figures.append((f"{mtype}_mediated", unrecorded))
+		figures.append((f"{mtype}_agreed", unrecorded & (D.outcome == RESOLVED)))
+	return SourceQuery(frappe.qb.from_(D), D, D.closed_on, figures)
+
+
+def disputes_reported() -> SourceQuery:
+	D = frappe.qb.DocType("Dispute")
+	return SourceQuery(frappe.qb.from_(D), D, D.reported_on, [("civil", None)])
+
+
+def disputes_turned_criminal() -> SourceQuery:
+	D = frappe.qb.DocType("Dispute")
+	return SourceQuery(frappe.qb.from_(D), D, D.turned_criminal_on, [("criminal", D.turned_criminal == 1)])
+
+
+def mediation_sessions() -> SourceQuery:
+	D = frappe.qb.DocType("Dispute")
+	S = frappe.qb.DocType("Mediation Session")
+	query = (
+		frappe.qb.from_(S)
+		.join(D)
+		.on((S.parent == D.name) & (S.parenttype == "Dispute") & (S.parentfield == "mediation_sessions"))
+	)
+	figures = []
+	for mtype, value in MEDIATION_TYPES:
+		figures.append((f"{mtype}_mediated", S.mediation_type == value))
+		figures.append((f"{mtype}_agreed", (S.mediation_type == value) & (S.result == RESOLVED)))
+	return SourceQuery(query, D, S.session_on, figures, S.result.isin(FINAL_RESULTS))
+
+
+def dispute_party_ratings() -> SourceQuery:
+	"""Staff-recorded satisfaction of the parties of the disputes concluded."""
+	D = frappe.qb.DocType("Dispute")
+	P = frappe.qb.DocType("Dispute Party")
+	query = (
+		frappe.qb.from_(D)
+		.join(P)
+		.on((P.parent == D.name) & (P.parenttype == "Dispute") & (P.parentfield == "parties"))
+	)
+	figures = [
+		("staff_answered", P.satisfaction.isin(ANSWERED)),
+		("staff_satisfied", P.satisfaction.isin(SATISFIED)),
+	]
+	return SourceQuery(query, D, D.closed_on, figures)
+
+
+def rating_figures(table, staff_field: str | None) -> list:
+	"""The resident's own rating where given, else (`staff_field`) the one staff recorded."""
+	figures = [
+		("own_answered", table.self_rating.isin(ANSWERED)),
+		("own_satisfied", table.self_rating.isin(SATISFIED)),
+	]
+	if staff_field:
+		staff = table[staff_field]
+		no_own = table.self_rating.isnull() | (table.self_rating == "")
+		figures.append(("staff_answered", no_own & staff.isin(ANSWERED)))
+		figures.append(("staff_satisfied", no_own & staff.isin(SATISFIED)))
+	return figures
+
+
+def petitions_reported() -> SourceQuery:
+	P = frappe.qb.DocType("Petition")
+	C = frappe.qb.DocType("Case Category")
+	query = frappe.qb.from_(P).left_join(C).on(P.category == C.name)
+	figures = [("law_related", C.is_law_related == 1), ("skip_level", P.is_skip_level == 1)]
+	return SourceQuery(query, P, P.reported_on, figures)
+
+
+def petitions_closed() -> SourceQuery:
+	P = frappe.qb.DocType("Petition")
+	return SourceQuery(frappe.qb.from_(P), P, P.closed_on, rating_figures(P, "satisfaction"))
+
+
+def service_requests_closed() -> SourceQuery:
+	R = frappe.qb.DocType("Service Request")
+	return SourceQuery(frappe.qb.from_(R), R, R.closed_on, rating_figures(R, None))
+
+
+def incidents_reported() -> SourceQuery:
+	E = frappe.qb.DocType("Emergency Incident")
+	return SourceQuery(frappe.qb.from_(E), E, E.reported_on, [("mass", E.kind == MASS_INCIDENT)])
+
+
+SOURCES = (
+	Source("dispute_concluded", "Dispute", disputes_concluded),
+	Source("dispute_reported", "Dispute", disputes_reported),
+	Source("dispute_criminal", "Dispute", disputes_turned_criminal),
+	Source("mediation_session", "Dispute", mediation_sessions),
+	Source("dispute_party", "Dispute", dispute_party_ratings),
+	Source("petition_reported", "Petition", petitions_reported),
+	Source("petition_closed", "Petition", petitions_closed),
+	Source("service_request_closed", "Service Request", service_requests_closed),
+	Source("incident_reported", "Emergency Incident", incidents_reported),
+)
+SOURCE_BY_KEY = {source.key: source for source in SOURCES}
+MEASURED_DOCTYPES = tuple(dict.fromkeys(source.doctype for source in SOURCES))
+
+
+def unsummarised_sources() -> list[Source]:
+	"""The ratings of case types that residents rate (`self_rating`) and the summary does not hold: a
+	case type added as data counts as soon as it carries the field, from its own table."""
+	from xinqu_governance.cases.case_types import case_doctypes
+
+	def closed(doctype: str, staff_field: str | None):
+		table = frappe.qb.DocType(doctype)
+		return lambda: SourceQuery(frappe.qb.from_(table), table, table.closed_on, rating_figures(table, staff_field))
+
+	sources = []
+	for doctype in case_doctypes():
+		meta = frappe.get_meta(doctype)
+		if doctype not in MEASURED_DOCTYPES and meta.has_field("self_rating"):
+			staff_field = "satisfaction" if meta.has_field("satisfaction") else None
+			sources.append(Source(f"{frappe.scrub(doctype)}_closed", doctype, closed(doctype, staff_field)))
+	return sources
+
+
+# ---------------------------------------------------------------------------------------------
+# Counting
+
+
+class Scope(NamedTuple):
+	node: str
+	lft: int
+	rgt: int
+
+
+def figure_columns(sq: SourceQuery) -> list:
+	return [
+		(Count("*") if condition is None else Sum(Case().when(condition, 1).else_(0))).as_(figure)
+		for figure, condition in sq.figures
+	]
+
+
+def rows_of(sq: SourceQuery, days: tuple | None):
+	"""The source's rows (not withdrawn) whose date falls on `days` (first, last), or all of them."""
+	query = sq.query.where(sq.case.is_withdrawn == 0)
+	if sq.where is not None:
+		query = query.where(sq.where)
+	if days:
+		query = query.where(
+			(sq.date >= f"{days[0]} 00:00:00") & (sq.date < f"{add_days(days[1], 1)} 00:00:00")
+		)
+	else:
+		query = query.where(sq.date.notnull())
+	return query
+
+
+def in_subtree(query, node_of_row, scope: Scope):
+	"""`query` restricted to the scope's subtree and grouped by the child node of the scope holding
+	each row (NULL: the scope's node itself), selected as `bucket`."""
+	case_node = frappe.qb.DocType("Jurisdiction").as_("case_node")
+	child = frappe.qb.DocType("Jurisdiction").as_("child_node")
+	return (
+		query.join(case_node)
+		.on(case_node.name == node_of_row)
+		.left_join(child)
+		.on(
+			(child.parent_jurisdiction == scope.node)
+			& (child.lft <= case_node.lft)
+			& (child.rgt >= case_node.rgt)
+		)
+		.where((case_node.lft >= scope.lft) & (case_node.rgt <= scope.rgt))
+		.groupby(child.name)
+		.select(child.name.as_("bucket"))
+	)
+
+
+def count_in_scope(source: Source, scope: Scope, days: tuple) -> list[dict]:
+	"""The source's figures on `days`, from the case tables: [{bucket, figure: n, ...}]."""
+	sq = source.build()
+	query = rows_of(sq, days)
+	if sq.date.table == sq.case:
+		# per node of the subtree, the (jurisdiction, date) range: left to itself MariaDB takes the
+		# single-column `jurisdiction` index and reads every case of the node (measured: 10x slower)
+		index = frappe.db.get_index_name(["jurisdiction", sq.date.name])
+		if frappe.db.has_index(sq.case.get_table_name(), index):  # (a case type added as data may lack it)
+			query = query.force_index(index)
+	query = in_subtree(query, sq.case.jurisdiction, scope)
+	return query.select(*figure_columns(sq)).run(as_dict=True)
+
+
+def summary_in_scope(scope: Scope, months: tuple[int, int]) -> list[dict]:
+	"""The summary's figures of the months `months` (first, last as YYYYMM): [{bucket, figure, n}].
+	It holds every node's subtree, so the buckets are read at the scope's children, and what was
+	recorded at the scope's own node is the scope's total less its children's."""
+	M = frappe.qb.DocType(SUMMARY)
+	children = frappe.get_all("Jurisdiction", filters={"parent_jurisdiction": scope.node}, pluck="name")
+	rows = (
+		frappe.qb.from_(M)
+		.select(M.jurisdiction, M.figure, Sum(M["count"]).as_("n"))
+		.where(M.jurisdiction.isin([scope.node, *children]) & (M.month >= months[0]) & (M.month <= months[1]))
+		.groupby(M.jurisdiction, M.figure)
+		.run(as_dict=True)
+	)
+	at_node: dict[str, int] = {}
+	out = []
+	for row in rows:
+		if row.jurisdiction == scope.node:
+			at_node[row.figure] = at_node.get(row.figure, 0) + int(row.n or 0)
+		else:
+			out.append(frappe._dict(bucket=row.jurisdiction, figure=row.figure, n=int(row.n or 0)))
+			at_node[row.figure] = at_node.get(row.figure, 0) - int(row.n or 0)
+	out += [frappe._dict(bucket=None, figure=f, n=n) for f, n in at_node.items() if n]
+	return out
+
+
+def month_of(term):
+	return Extract(DatePart.year, term) * 100 + Extract(DatePart.month, term)
+
+
+def yyyymm(day) -> int:
+	day = getdate(day)
+	return day.year * 100 + day.month
+
+
+def split_period(first_day, last_day) -> tuple[tuple[int, int] | None, list[tuple]]:
+	"""The whole months of a period (first, last as YYYYMM, or None) and the runs of days before and
+	after them."""
+	start, end = getdate(first_day), getdate(last_day)
+	whole_from = start if start.day == 1 else getdate(get_first_day(add_months(start, 1)))
+	whole_to = end if end == getdate(get_last_day(end)) else getdate(add_days(get_first_day(end), -1))
+	if whole_from > whole_to:
+		return None, [(start, end)]
+	edges = []
+	if start < whole_from:
+		edges.append((start, getdate(add_days(whole_from, -1))))
+	if whole_to < end:
+		edges.append((getdate(add_days(whole_to, 1)), end))
+	return (yyyymm(whole_from), yyyymm(whole_to)), edges
+
+
+def count_by_node_month(source: Source, case_name: str | None = None) -> list[dict]:
+	"""The source's figures per case node and month (of one case when given)."""
+	sq = source.build()
+	query = rows_of(sq, None)
+	if case_name:
+		query = query.where(sq.case.name == case_name)
+	month_term = month_of(sq.date)
+	query = query.groupby(sq.case.jurisdiction, month_term).select(
+		sq.case.jurisdiction.as_("jurisdiction"), month_term.as_("month"), *figure_columns(sq)
+	)
+	return query.run(as_dict=True)
+
+
+def ensure_measure_indexes() -> None:
+	"""after_migrate (through `case_types.ensure_case_indexes`): the sources' (jurisdiction, date)
+	ranges, which the days outside whole months read; the summary's rows per node and month."""
+	for source in SOURCES:
+		sq = source.build()
+		table, column = sq.date.table.get_table_name(), sq.date.name
+		if table == sq.case.get_table_name():
+			frappe.db.add_index(source.doctype, ["jurisdiction", column])
+		else:  # a child table's date (mediation sessions): the rows of a period, then their case
+			frappe.db.add_index(table.removeprefix("tab"), [column])
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing the summary: a row per source, node, month and figure holding the count of the node's
+# whole subtree (the node's own cases and those of every node below it). A case's change adds the
+# difference it makes to its node and to each node above it: increments commute, so saves running at
+# the same time in one town cannot overwrite each other's counts, and a rollback takes them back.
+
+
+def summary_name(source: str, node: str, month: int, figure: str) -> str:
+	return hashlib.md5(f"{source}\x1f{node}\x1f{month}\x1f{figure}".encode()).hexdigest()
+
+
+def write_summary(counts: dict, increment: bool) -> None:
+	"""Upsert {(source, jurisdiction, month, figure): n} by the row's key (its name), adding n to the
+	stored count when `increment`, else storing n."""
+	if not counts:
+		return
+	now = now_datetime()
+	user = frappe.session.user if getattr(frappe.local, "session", None) else "Administrator"
+	table = f"`tab{SUMMARY}`"
+	columns = "`name`, `creation`, `modified`, `owner`, `modified_by`, `docstatus`, `idx`, " + (
+		"`source`, `jurisdiction`, `month`, `figure`, `count`"
+	)
+	update = "`count` + values(`count`)" if increment else "values(`count`)"
+	row_sql = "(" + ", ".join(["%s"] * 12) + ")"
+	keys = sorted(counts)  # one order for every writer: row locks taken in the same sequence
+	for start in range(0, len(keys), 2000):
+		chunk = keys[start : start + 2000]
+		values = []
+		for key in chunk:
+			values += [summary_name(*key), now, now, user, user, 0, 0, *key, counts[key]]
+		frappe.db.sql(
+			f"insert into {table} ({columns}) values {', '.join([row_sql] * len(chunk))} "
+			f"on duplicate key update `count` = {update}, `modified` = values(`modified`)",
+			values,
+		)
+
+
+def node_counts(source: Source, counted: list[dict]) -> dict:
+	"""{(source, case node, month, figure): n} of a source's rows counted per node and month."""
+	figures = [figure for figure, _condition in source.build().figures]
+	out = {}
+	for row in counted:
+		for figure in figures:
+			if row.get(figure):
+				out[(source.key, row["jurisdiction"], int(row["month"]), figure)] = int(row[figure])
+	return out
+
+
+def ancestors_of(whole_tree: bool = True) -> Callable[[str], list[str]]:
+	"""node -> the node and every node above it (memoised): from the whole tree read once (a rebuild),
+	or per node from its lft / rgt (a case's change touches one or two nodes)."""
+	memo: dict[str, list[str]] = {}
+	if whole_tree:
+		parent = dict(frappe.get_all("Jurisdiction", fields=["name", "parent_jurisdiction"], as_list=True))
+
+		def chain(node):
+			if node not in memo:
+				up = parent.get(node)
+				memo[node] = [node, *(chain(up) if up and up != node else [])]
+			return memo[node]
+
+		return chain
+
+	J = frappe.qb.DocType("Jurisdiction")
+
+	def chain_of(node):
+		if node not in memo:
+			bounds = frappe.db.get_value("Jurisdiction", node, ["lft", "rgt"])
+			memo[node] = [node]
+			if bounds:
+				above = (
+					frappe.qb.from_(J)
+					.select(J.name)
+					.where((J.lft < bounds[0]) & (J.rgt > bounds[1]))
+					.run(pluck=True)
+				)
+				memo[node] += sorted(above)
+		return memo[node]
+
+	return chain_of
+
+
+def rolled_up(counts: dict, chain=None) -> dict:
+	"""Counts per case node as counts per subtree: each added to its node and every node above."""
+	chain = chain or ancestors_of()
+	out: dict = {}
+	for (source, node, month, figure), n in counts.items():
+		for above in chain(node):
+			key = (source, above, month, figure)
+			out[key] = out.get(key, 0) + n
+	return out
+
+
+def rebuild_measure_counts(source_keys: list[str] | None = None, commit: bool = True) -> int:
+	"""The summary counted again from the case tables (the daily job; a patch on existing sites).
+	Returns the number of rows written."""
+	written = replace_summary(source_keys or [source.key for source in SOURCES])
+	if commit:
+		frappe.db.commit()
+	return written
+
+
+def replace_summary(source_keys: list[str]) -> int:
+	M = frappe.qb.DocType(SUMMARY)
+	frappe.qb.from_(M).delete().where(M.source.isin(source_keys)).run()
+	chain = ancestors_of()
+	written = 0
+	for key in source_keys:
+		source = SOURCE_BY_KEY[key]
+		counts = rolled_up(node_counts(source, count_by_node_month(source)), chain)
+		write_summary(counts, increment=False)
+		written += len(counts)
+	return written
+
+
+# ---------------------------------------------------------------------------------------------
+# The case lifecycle
+
+
+def case_counts(doctype: str, name: str) -> dict:
+	"""What one case counts towards, as stored now: {(source, node, month, figure): n}."""
+	out = {}
+	for source in SOURCES:
+		if source.doctype == doctype:
+			out.update(node_counts(source, count_by_node_month(source, name)))
+	return out
+
+
+def apply_change(before: dict, after: dict) -> None:
+	"""Add a case's change (what it counts after less what it counted before) to the summary."""
+	delta = {key: after.get(key, 0) - before.get(key, 0) for key in set(before) | set(after)}
+	delta = {key: n for key, n in delta.items() if n}
+	if delta:
+		write_summary(rolled_up(delta, ancestors_of(whole_tree=False)), increment=True)
+
+
+def before_case_change(doc, method=None):
+	"""doc_events before_save / on_trash: what the case counted before this write (from the tables,
+	which still hold it)."""
+	doc.flags.measure_counts_before = case_counts(doc.doctype, doc.name) if doc.name else {}
+	if method == "on_trash":
+		apply_change(doc.flags.measure_counts_before, {})
+
+
+def on_case_change(doc, method=None):
+	"""doc_events on_update: the difference this save made, in its own transaction."""
+	before = doc.flags.pop("measure_counts_before", None)
+	if before is None:  # saved without before_save (db_update paths): counted from scratch is unknown
+		return
+	apply_change(before, case_counts(doc.doctype, doc.name))
+
+
+class direct_write:
+	"""`with direct_write(doctype, name): frappe.db.set_value(...)` — for code that writes a case's
+	fields around its document (test data, backdating): the summary follows the write."""
+
+	def __init__(self, doctype: str, name: str):
+		self.doctype, self.name = doctype, name
+
+	def __enter__(self):
+		self.before = case_counts(self.doctype, self.name)
+		return self
+
+	def __exit__(self, exc_type, *exc):
+		if exc_type is None:
+			apply_change(self.before, case_counts(self.doctype, self.name))
+		return False
+
+
+def on_category_change(doc, method=None):
+	"""A Case Category that becomes (or stops being) law-related changes every month's count of
+	law-related petitions filed under it."""
+	if doc.has_value_changed("is_law_related"):
+		replace_summary(["petition_reported"])  # in the category's transaction
+
+
+def on_tree_change(doc, method=None):
+	"""A node moved under another parent: the subtree counts above it change."""
+	if not doc.is_new() and doc.has_value_changed("parent_jurisdiction"):
+		replace_summary([source.key for source in SOURCES])

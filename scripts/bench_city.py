@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""City-scale benchmark driver (not a test): one site with a city's registry and a year of its cases,
+then every measurement the other benchmarks define, printed together with the MariaDB server's
+settings, measured in one run.
+
+	.venv/bin/python scripts/bench_city.py                                  # 500k households (~1.6M residents), 1M cases
+	.venv/bin/python scripts/bench_city.py --households 20000 --cases 100000  # verify at a smaller scale first
+	.venv/bin/python scripts/bench_city.py --keep --measure-only            # time again on the built site
+
+Steps (each skipped when its data is there already, so a run can be resumed with ``--keep``):
+1. a fresh site ``--db`` (default xinqu_city_bench) unless ``--keep``; the district profile applied and
+   the case indexes made (as after a migrate);
+2. the registry: ``--households`` households through the real import path (bench_registry.build_registry);
+3. ``--cases`` cases reported over ``--years`` years, written set-based with outcomes, mediation types
+   and sessions, parties and ratings (bench_cases.insert_cases);
+4. Governance Measures' summary rebuilt (timed) and the statistics refreshed;
+5. the measurements: Governance Measures (bench_measures.time_measures); the scoped resident page and
+   count and the Overdue Queue (bench_scoping, where that script exists); the registry's scoped
+   lists (bench_registry.time_lists).
+The JSON printed at the end holds every figure; docs/benchmarks.md quotes them.
+"""
+
+import argparse
+import importlib
+import importlib.util
+import json
+import sys
+import time
+
+import bench_cases
+import bench_measures
+import bench_registry
+from bench_common import REPO, connect, create_site, machine, mariadb_settings, peak_rss_mib
+
+
+def main() -> int:
+	parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+	parser.add_argument("--db", default="xinqu_city_bench")
+	parser.add_argument("--households", type=int, default=500_000)
+	parser.add_argument("--cases", type=int, default=1_000_000)
+	parser.add_argument("--seed", type=int, default=20150109)
+	parser.add_argument("--rounds", type=int, default=10, help="rounds per timed measure")
+	parser.add_argument("--raw-rounds", type=int, default=3, help="rounds of the slow raw aggregations")
+	parser.add_argument("--keep", action="store_true", help="reuse the database")
+	parser.add_argument("--measure-only", action="store_true", help="reuse the database, only measure")
+	bench_cases.add_data_arguments(parser)
+	parser.set_defaults(years=1)
+	args = parser.parse_args()
+	# what the other scripts' steps read from their own arguments
+	args.breaches, args.backlog, args.reimport, args.repeat = 0, 0, False, args.rounds
+
+	site_dir = REPO / "sites" / args.db
+	if args.measure_only:
+		args.keep = True
+	if not args.keep or not (site_dir / ".env").exists():
+		create_site(site_dir, args.db)
+	frappe = connect(site_dir)
+	frappe.flags.in_test = False
+	results = {"machine": machine(), "mariadb_settings": mariadb_settings(frappe), "args": vars(args)}
+	started = time.perf_counter()
+
+	if not args.measure_only:
+		build(frappe, args, results)
+	results["data"] = {
+		doctype: frappe.db.count(doctype)
+		for doctype in ("Resident", "Household", "Jurisdiction", "Dispute", "Petition", "Mediation Session", "Dispute Party")
+	}
+	results["measurements"] = measure(frappe, args)
+	results["seconds"] = round(time.perf_counter() - started, 1)
+	results["peak_rss_mib"] = round(peak_rss_mib())
+	print(json.dumps(results, ensure_ascii=False, indent=1, default=str), flush=True)
+	return 0
+
+
+def build(frappe, args, results) -> None:
+	from xinqu_governance.cases.case_types import ensure_case_indexes
+	from xinqu_governance.profile import apply_profile
+
+	start = time.perf_counter()
+	apply_profile(REPO)
+	ensure_case_indexes()
+	frappe.db.commit()
+	results["profile_seconds"] = round(time.perf_counter() - start, 1)
+	step(results, "registry", not frappe.db.count("Resident"), lambda r: bench_registry.build_registry(frappe, args, r))
+	step(results, "cases", not frappe.db.count("Dispute"), lambda r: bench_cases.insert_cases(frappe, args, r))
+	results["summary"] = bench_measures.build_summary(frappe)
+	for table in ("Resident", "Household", "Household Member"):
+		frappe.db.sql(f"analyze table `tab{table}`")
+
+
+def step(results, name, needed: bool, run) -> None:
+	if not needed:
+		results[name] = "kept"
+		return
+	start = time.perf_counter()
+	results[name] = {}
+	run(results[name])
+	results[name]["seconds"] = round(time.perf_counter() - start, 1)
+	print(json.dumps({name: results[name]}, ensure_ascii=False, default=str), flush=True)
+
+
+def measure(frappe, args) -> dict:
+	"""Every benchmark's measurement that exists in this checkout, on this site."""
+	out = {"governance_measures": bench_measures.time_measures(frappe, args.rounds, args.raw_rounds)}
+	scoping = optional_script("bench_scoping")
+	if scoping:  # scripts/bench_scoping.py: scoped pages, counts, the Overdue Queue
+		user = scoping.town_officer(frappe)
+		lft, rgt = frappe.db.get_value("Jurisdiction", scoping.TOWN, ["lft", "rgt"])
+		if frappe.db.count("Resident"):
+			out["scoped_residents"] = scoping.time_residents(frappe, user, lft, rgt, args.rounds)
+		out["overdue_queue"] = scoping.time_queue(frappe, user, lft, rgt, args.rounds)
+	elif frappe.db.count("Resident"):
+		from xinqu_governance.registry import demo_data
+
+		lists = {}
+		bench_registry.time_lists(frappe, demo_data.ensure_tree(), args, lists)
+		out["scoped_resident_lists"] = lists
+	return out
+
+
+def optional_script(name: str):
+	"""A sibling benchmark script as a module, or None where this checkout has none."""
+	if not (REPO / "scripts" / f"{name}.py").exists() or importlib.util.find_spec(name) is None:
+		return None
+	return importlib.import_module(name)
+
+
+if __name__ == "__main__":
+	sys.exit(main())

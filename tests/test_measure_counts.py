@@ -1,0 +1,300 @@
+"""Governance Measures' summary (Measure Count, cases/measure_counts.py) kept by the case lifecycle: after
+a random sequence of saves and deletes of cases it holds what a rebuild from the case tables counts,
+and the report read from it gives the numbers of an aggregation over the cases computed here, in
+Python, for whole months and for periods that cut months."""
+
+import random
+
+import frappe
+import pytest
+
+from xinqu_governance.cases.edit_rights import mark_system_write
+from xinqu_governance.cases.measure_counts import (
+	SOURCES,
+	Scope,
+	count_by_node_month,
+	node_counts,
+	rebuild_measure_counts,
+	rolled_up,
+	split_period,
+)
+from xinqu_governance.cases.report.governance_measures.governance_measures import execute, gather_figures
+
+from tests.case_factories import case_profile, make_case, new_tree, purge_cases, stage, unique  # noqa: F401
+from tests.factories import purge_tree
+
+pytestmark = pytest.mark.usefixtures("case_profile")
+
+
+@pytest.fixture(scope="module")
+def tree(case_profile):
+	"""One staged tree for the module (its users are deleted afterwards: Frappe throttles sites that
+	create more than 60 users an hour); the tests add cases to it and compare what they add."""
+	t = stage(new_tree())
+	frappe.db.commit()
+	yield t
+	purge_cases(t)
+	purge_tree(t, users=t.users)
+	rebuild_measure_counts()  # the purge deleted rows directly
+
+PM, AM, JM = "People's Mediation", "Administrative Mediation", "Judicial Mediation"
+TYPES = {"people": PM, "admin": AM, "judicial": JM}
+RESULTS = ("Continued", "Agreement", "Partial Agreement", "Mediation Failed")
+OUTCOMES = ("", "Agreement", "Partial Agreement", "Mediation Failed", "Referred to Court")
+RATINGS = ("", "Satisfied", "Basically Satisfied", "Dissatisfied")
+LEVELS = ("Village", "Town", "District", "County")
+# four months, 2025-01 .. 2025-04
+DAYS = [f"2025-{m:02d}-{d:02d}" for m, last in ((1, 31), (2, 28), (3, 31), (4, 30)) for d in range(1, last + 1)]
+
+
+def moment(rng):
+	return f"{rng.choice(DAYS)} {rng.randrange(24):02d}:{rng.randrange(60):02d}:00"
+
+
+def system_save(doc, **values):
+	"""Save through the controller and the doc events, as the code paths owning these fields do
+	(a case is never closed before it was reported: other modules check that of every case)."""
+	doc.update(values)
+	if doc.get("closed_on") and str(doc.closed_on) < str(doc.reported_on):
+		doc.closed_on, doc.reported_on = doc.reported_on, doc.closed_on
+	mark_system_write(doc)
+	doc.save(ignore_permissions=True)
+	return doc
+
+
+def random_lifecycle(tree, rng, steps: int) -> None:
+	"""`steps` saves and deletes, each committed as a request's would be."""
+	nodes = [tree.village_a1, tree.village_a2, tree.grid_a1, tree.village_b1, tree.town_a]
+	cases = []
+	for _step in range(steps):
+		frappe.db.commit()
+		action = rng.random()
+		if action < 0.3 or not cases:
+			doctype = rng.choice(("Dispute", "Dispute", "Petition", "Service Request", "Emergency Incident"))
+			fields = {}
+			if doctype == "Dispute":
+				fields["parties"] = [{"party_name": unique("当事人"), "satisfaction": rng.choice(RATINGS)}]
+			elif doctype == "Petition":
+				fields["channel"] = "Visit"
+			elif doctype == "Emergency Incident":
+				fields["kind"] = rng.choice(("Group or Mass Incident", "Public Security"))
+			doc = make_case(doctype, rng.choice(nodes), **fields)
+			system_save(doc, reported_on=moment(rng))
+			cases.append((doctype, doc.name))
+			continue
+		doctype, name = rng.choice(cases)
+		doc = frappe.get_doc(doctype, name)
+		if action < 0.45:
+			values = {"closed_on": moment(rng) if rng.random() < 0.8 else None}
+			if doctype == "Dispute":
+				values.update(
+					outcome=rng.choice(OUTCOMES), mediation_type=rng.choice(("", PM, AM, JM)),
+					handling_level=rng.choice(LEVELS),
+				)
+			elif doctype in ("Petition", "Service Request"):
+				values["self_rating"] = rng.choice(RATINGS)
+				if doctype == "Petition":
+					values["satisfaction"] = rng.choice(RATINGS)
+			system_save(doc, **values)
+		elif action < 0.6 and doctype == "Dispute":
+			doc.append(
+				"mediation_sessions",
+				{"mediation_type": rng.choice((PM, AM, JM)), "result": rng.choice(RESULTS), "session_on": moment(rng)},
+			)
+			if doc.parties and rng.random() < 0.5:
+				doc.parties[0].satisfaction = rng.choice(RATINGS)
+			system_save(doc)
+		elif action < 0.7 and doctype == "Dispute" and doc.mediation_sessions:
+			session = rng.choice(doc.mediation_sessions)
+			session.session_on, session.result = moment(rng), rng.choice(RESULTS)
+			system_save(doc)
+		elif action < 0.78:
+			system_save(doc, reported_on=moment(rng))
+		elif action < 0.84 and doctype == "Dispute":
+			system_save(doc, turned_criminal=1, turned_criminal_on=rng.choice(DAYS))
+		elif action < 0.9:
+			system_save(doc, is_withdrawn=1 - (doc.is_withdrawn or 0))
+		elif action < 0.95:
+			system_save(doc, jurisdiction=rng.choice(nodes))
+		else:
+			frappe.delete_doc(doctype, name, ignore_permissions=True, force=True)
+			cases.remove((doctype, name))
+
+
+def stored_summary(nodes) -> dict:
+	M = frappe.qb.DocType("Measure Count")
+	rows = (
+		frappe.qb.from_(M)
+		.select(M.source, M.jurisdiction, M.month, M.figure, M["count"])
+		.where(M.jurisdiction.isin(nodes) & (M["count"] != 0))
+		.run()
+	)
+	return {(source, node, month, figure): n for source, node, month, figure, n in rows}
+
+
+def rebuilt_summary(nodes) -> dict:
+	"""What a rebuild writes for `nodes`: each node's subtree counted from the case tables."""
+	out = {}
+	for source in SOURCES:
+		counts = rolled_up(node_counts(source, count_by_node_month(source)))
+		out.update({key: n for key, n in counts.items() if key[1] in nodes and n})
+	return out
+
+
+def in_days(value, period) -> bool:
+	return bool(value) and period[0] <= str(value)[:10] <= period[1]
+
+
+def python_figures(nodes, period) -> dict:
+	"""The report's figures over `nodes`, counted here from the documents."""
+	out = dict.fromkeys(
+		("concluded", "village", "town", "district", "civil", "criminal", "mass", "staff_answered",
+		 "staff_satisfied", "own_answered", "own_satisfied", "law_related", "skip_level"), 0)
+	for t in TYPES:
+		out[f"{t}_mediated"] = out[f"{t}_agreed"] = 0
+	satisfied = ("Satisfied", "Basically Satisfied")
+	answered = (*satisfied, "Dissatisfied")
+	levels = {"village": ("Village",), "town": ("Village", "Town"), "district": ("Village", "Town", "District")}
+	for name in frappe.get_all("Dispute", filters={"jurisdiction": ("in", nodes), "is_withdrawn": 0}, pluck="name"):
+		d = frappe.get_doc("Dispute", name)
+		out["civil"] += in_days(d.reported_on, period)
+		out["criminal"] += bool(d.turned_criminal) and in_days(d.turned_criminal_on, period)
+		ended = [s for s in d.mediation_sessions if s.result in ("Agreement", "Partial Agreement", "Mediation Failed")]
+		for s in ended:
+			if in_days(s.session_on, period):
+				for t, value in TYPES.items():
+					out[f"{t}_mediated"] += s.mediation_type == value
+					out[f"{t}_agreed"] += s.mediation_type == value and s.result == "Agreement"
+		if not in_days(d.closed_on, period):
+			continue
+		out["concluded"] += 1
+		for key, held in levels.items():
+			out[key] += d.outcome == "Agreement" and d.handling_level in held
+		if not ended:
+			for t, value in TYPES.items():
+				out[f"{t}_mediated"] += d.mediation_type == value
+				out[f"{t}_agreed"] += d.mediation_type == value and d.outcome == "Agreement"
+		for p in d.parties:
+			out["staff_answered"] += p.satisfaction in answered
+			out["staff_satisfied"] += p.satisfaction in satisfied
+	for doctype in ("Petition", "Service Request"):
+		for d in frappe.get_all(
+			doctype, filters={"jurisdiction": ("in", nodes), "is_withdrawn": 0}, fields=["*"]
+		):
+			if doctype == "Petition" and in_days(d.reported_on, period):
+				law = d.category and frappe.db.get_value("Case Category", d.category, "is_law_related")
+				out["law_related"] += bool(law)
+				out["skip_level"] += bool(d.is_skip_level)
+			if not in_days(d.closed_on, period):
+				continue
+			out["own_answered"] += d.self_rating in answered
+			out["own_satisfied"] += d.self_rating in satisfied
+			if doctype == "Petition" and not d.self_rating:
+				out["staff_answered"] += d.satisfaction in answered
+				out["staff_satisfied"] += d.satisfaction in satisfied
+	out["mass"] = sum(
+		in_days(e.reported_on, period)
+		for e in frappe.get_all(
+			"Emergency Incident",
+			filters={"jurisdiction": ("in", nodes), "is_withdrawn": 0, "kind": "Group or Mass Incident"},
+			fields=["reported_on"],
+		)
+	)
+	return out
+
+
+def report_totals(scope, period, from_summary=True) -> dict:
+	figures = gather_figures(scope, {"p": period}, from_summary=from_summary)
+	total = {}
+	for bucket in figures.values():
+		for key, n in bucket.items():
+			total[key] = total.get(key, 0) + n
+	return total
+
+
+PERIODS = (
+	("2025-01-01", "2025-04-30"),  # four whole months
+	("2025-02-01", "2025-02-28"),  # one whole month
+	("2025-01-17", "2025-03-09"),  # a month and the days either side of it
+	("2025-03-05", "2025-03-20"),  # days inside one month
+)
+
+
+def test_split_period_into_whole_months_and_days():
+	assert split_period("2025-03-01", "2025-03-31") == ((202503, 202503), [])
+	months, days = split_period("2025-01-29", "2025-02-28")
+	assert months == (202502, 202502) and [tuple(map(str, d)) for d in days] == [("2025-01-29", "2025-01-31")]
+	months, days = split_period("2025-12-01", "2025-12-03")
+	assert months is None and [tuple(map(str, d)) for d in days] == [("2025-12-01", "2025-12-03")]
+	months, days = split_period("2024-11-15", "2025-02-10")
+	assert months == (202412, 202501)
+	assert [tuple(map(str, d)) for d in days] == [("2024-11-15", "2024-11-30"), ("2025-02-01", "2025-02-10")]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_summary_kept_by_the_lifecycle_equals_the_raw_aggregation(tree, seed):
+	t = tree
+	rng = random.Random(seed)
+	random_lifecycle(t, rng, 70)
+	frappe.db.commit()  # and the recount after the commit
+	lft, rgt = frappe.db.get_value("Jurisdiction", t.city, ["lft", "rgt"])
+	nodes = frappe.get_all("Jurisdiction", filters={"lft": (">=", lft), "rgt": ("<=", rgt)}, pluck="name")
+
+	stored = stored_summary(nodes)
+	assert stored, "the lifecycle wrote no summary"
+	assert stored == rebuilt_summary(nodes)
+
+	scope = Scope(t.town_a, *frappe.db.get_value("Jurisdiction", t.town_a, ["lft", "rgt"]))
+	town_nodes = frappe.get_all("Jurisdiction", filters={"lft": (">=", scope.lft), "rgt": ("<=", scope.rgt)}, pluck="name")
+	for period in PERIODS:
+		expected = python_figures(town_nodes, period)
+		from_summary = report_totals(scope, period)
+		raw = report_totals(scope, period, from_summary=False)
+		for key, n in expected.items():
+			assert from_summary.get(f"p_{key}", 0) == n, (period, key)
+			assert raw.get(f"p_{key}", 0) == n, (period, key)
+
+	# the rebuild (the daily job) writes what the lifecycle kept; the report reads the same rows
+	before = execute(frappe._dict(jurisdiction=t.town_a, from_date="2025-02-01", to_date="2025-03-31"))[1]
+	rebuild_measure_counts()
+	assert stored_summary(nodes) == stored
+	after = execute(frappe._dict(jurisdiction=t.town_a, from_date="2025-02-01", to_date="2025-03-31"))[1]
+	assert before == after
+
+
+def test_a_rolled_back_save_leaves_the_summary_as_it_was(tree):
+	t = tree
+	nodes = [t.village_a2]
+	march, may = ("dispute_concluded", t.village_a2, 202503, "concluded"), ("dispute_concluded", t.village_a2, 202505, "concluded")
+	start = stored_summary(nodes)
+	doc = make_case("Dispute", t.village_a2, parties=[{"party_name": unique("当事人"), "satisfaction": "Satisfied"}])
+	system_save(doc, reported_on="2025-03-02 09:00:00", closed_on="2025-03-10 10:00:00", outcome="Agreement")
+	frappe.db.commit()
+	kept = stored_summary(nodes)
+	assert kept[march] == start.get(march, 0) + 1
+	system_save(frappe.get_doc("Dispute", doc.name), closed_on="2025-05-10 10:00:00")
+	moved = stored_summary(nodes)
+	assert (moved.get(march, 0), moved.get(may, 0)) == (kept[march] - 1, kept.get(may, 0) + 1)
+	frappe.db.rollback()
+	assert stored_summary(nodes) == kept
+	frappe.delete_doc("Dispute", doc.name, ignore_permissions=True, force=True)
+	frappe.db.commit()
+	assert stored_summary(nodes) == start == rebuilt_summary(nodes)
+
+
+def test_a_category_turning_law_related_recounts_its_petitions(tree):
+	t = tree
+	category = frappe.get_doc(
+		{"doctype": "Case Category", "category_name": unique("测试信访类别"), "used_for": "Petition", "is_law_related": 0}
+	).insert(ignore_permissions=True)
+	doc = make_case("Petition", t.village_a1, channel="Visit", category=category.name)
+	system_save(doc, reported_on="2025-03-02 09:00:00")
+	rows = {r["measure"]: r["this_period"] for r in execute(
+		frappe._dict(jurisdiction=t.town_a, from_date="2025-03-01", to_date="2025-03-31"))[1] if r["indent"] == 0}
+	law_related = rows["Law-related Petitions"]
+	category.is_law_related = 1
+	category.save(ignore_permissions=True)
+	rows = {r["measure"]: r["this_period"] for r in execute(
+		frappe._dict(jurisdiction=t.town_a, from_date="2025-03-01", to_date="2025-03-31"))[1] if r["indent"] == 0}
+	assert rows["Law-related Petitions"] == law_related + 1
+
