@@ -24,6 +24,7 @@ from xinqu_governance.governance.personal_data import (
 )
 from xinqu_governance.profile.apply import apply_profile
 
+from tests.case_factories import case_profile  # noqa: F401
 from tests.factories import (
 	PASSWORD,
 	REPO,
@@ -320,6 +321,49 @@ def test_desk_views_and_reveals_are_in_the_access_report(world):
 		w, w.officer, "/api/method/frappe.desk.query_report.run", report_name="Personal Data Access", filters=filters
 	)
 	assert refused.status_code == 403, refused.status_code
+
+
+def test_a_town_officers_petition_keeps_the_numbers_fetched_from_the_petitioner(world, case_profile):
+	"""On insert Frappe fetches the petitioner's numbers and then resets the level-1 fields the creator
+	may not write; the fetched ones are kept, a typed one is not."""
+	w = world
+	r = w.session[w.officer].post(
+		f"{w.url}/api/resource/Petition",
+		json={
+			"subject": "安置房分配",
+			"content": "反映安置房分配问题",
+			"channel": "Visit",
+			"petitioner": w.resident.name,
+			"petitioner_name": w.resident.full_name,
+			"jurisdiction": w.tree.village_a1,
+		},
+		timeout=60,
+	)
+	assert r.ok, r.text[:500]
+	data = r.json()["data"]
+	assert data.get("petitioner_id_number") is None and data.get("petitioner_phone") is None
+	assert data["petitioner_id_number_masked"] == mask(w.resident.citizen_id, "id_number")
+	assert data["petitioner_phone_masked"] == "153****8766"
+	stored = frappe.db.get_value("Petition", data["name"], ["petitioner_id_number", "petitioner_phone"])
+	assert stored == (w.resident.citizen_id, PHONE)
+	typed = w.session[w.officer].post(
+		f"{w.url}/api/resource/Petition",
+		json={
+			"subject": "无登记信访人",
+			"content": "反映问题",
+			"channel": "Visit",
+			"petitioner_name": "来访人",
+			"petitioner_phone": "13900000000",
+			"jurisdiction": w.tree.village_a1,
+		},
+		timeout=60,
+	)
+	assert typed.ok, typed.text[:500]
+	assert frappe.db.get_value("Petition", typed.json()["data"]["name"], "petitioner_phone") is None
+	frappe.db.rollback()
+	for name in (data["name"], typed.json()["data"]["name"]):
+		frappe.delete_doc("Petition", name, ignore_permissions=True, force=True)
+	frappe.db.commit()
 
 
 # ------------------------------------------------------------------ the backfill

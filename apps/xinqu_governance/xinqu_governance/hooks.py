@@ -131,9 +131,10 @@ doc_events = {
 # number fetched from a linked record survives Frappe's reset of fields the creator may not write
 from xinqu_governance.governance.personal_data import PERSONAL_DOCTYPES as _PERSONAL_DOCTYPES
 
+_SET_MASKED_NUMBERS = "xinqu_governance.governance.personal_data.set_masked_numbers"
 for _doctype in _PERSONAL_DOCTYPES:
 	_events = doc_events.setdefault(_doctype, {})
-	_events["validate"] = [*_events.get("validate", []), "xinqu_governance.governance.personal_data.set_masked_numbers"]
+	_events["validate"] = [*_events.get("validate", []), _SET_MASKED_NUMBERS]
 	_events["before_insert"] = "xinqu_governance.governance.personal_data.keep_fetched_numbers"
 
 override_whitelisted_methods = {

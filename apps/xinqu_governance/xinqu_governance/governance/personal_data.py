@@ -132,14 +132,17 @@ def keep_fetched_numbers(doc, method=None) -> None:
 	"""Doc event (before_insert): a number the server has just fetched from a linked record (fetch_from,
 	e.g. a petition's petitioner → his ID number) is not the user's input, so Frappe's reset of the
 	level-1 fields the user may not write (`validate_higher_perm_levels`, which on insert runs after
-	the fetch) must not blank it. A number typed without a link is still reset."""
-	fetched = [
-		df.fieldname
-		for df in doc.meta.fields
-		if df.fetch_from
-		and df.fieldname in personal_fields(doc.doctype)
-		and doc.get(df.fetch_from.split(".", 1)[0])
-	]
+	the fetch) must not blank it. A number typed without a link, or other than the linked record's
+	(`fetch_if_empty` keeps a typed one), is still reset."""
+	fetched = []
+	for df in doc.meta.fields:
+		if not df.fetch_from or df.fieldname not in personal_fields(doc.doctype) or not doc.get(df.fieldname):
+			continue
+		link_fieldname, source = df.fetch_from.split(".", 1)
+		link = doc.meta.get_field(link_fieldname)
+		if link and link.fieldtype == "Link" and doc.get(link_fieldname):
+			if frappe.db.get_value(link.options, doc.get(link_fieldname), source) == doc.get(df.fieldname):
+				fetched.append(df.fieldname)
 	if fetched:
 		doc.flags.ignore_permlevel_for_fields = [*(doc.flags.ignore_permlevel_for_fields or []), *fetched]
 
