@@ -250,6 +250,8 @@ def test_a_town_officer_cannot_overwrite_a_number_he_cannot_read(world):
 		timeout=60,
 	)
 	assert r.ok, r.text[:500]
+	assert PHONE not in r.text and w.resident.citizen_id not in r.text  # the answer too
+	assert r.json()["data"]["phone_masked"] == "153****8766"
 	assert frappe.db.get_value("Resident", w.resident.name, ["phone", "employer"]) == (PHONE, "新区物业")
 
 
@@ -341,6 +343,7 @@ def test_a_town_officers_petition_keeps_the_numbers_fetched_from_the_petitioner(
 	)
 	assert r.ok, r.text[:500]
 	data = r.json()["data"]
+	assert w.resident.citizen_id not in r.text and PHONE not in r.text
 	assert data.get("petitioner_id_number") is None and data.get("petitioner_phone") is None
 	assert data["petitioner_id_number_masked"] == mask(w.resident.citizen_id, "id_number")
 	assert data["petitioner_phone_masked"] == "153****8766"

@@ -111,7 +111,7 @@ def test_every_script_report_runs_for_every_role_it_is_shared_with(live_server, 
 				)
 				assert response.status_code == 200, (report, role, json.loads(json.loads(response.json().get("_server_messages", "[\"{}\"]"))[0]).get("message") if response.status_code != 200 else "")
 				result = response.json()["message"]
-				assert result["result"], (report, role)
+				assert result["result"], (report, role, response.text[:800])
 				with_user = frappe.get_doc("User", user)
 				frappe.set_user(with_user.name)
 				try:

@@ -128,7 +128,8 @@ doc_events = {
 
 # every DocType holding ID or phone numbers (`governance.personal_data.PERSONAL_DOCTYPES`, checked against
 # the meta by tests/test_personal_data.py): the masked copies of its numbers follow the full ones, and a
-# number fetched from a linked record survives Frappe's reset of fields the creator may not write
+# number fetched from a linked record survives Frappe's reset of fields the creator may not write, and
+# the saved document a user gets back holds only the numbers the user may read
 from xinqu_governance.governance.personal_data import PERSONAL_DOCTYPES as _PERSONAL_DOCTYPES
 
 _SET_MASKED_NUMBERS = "xinqu_governance.governance.personal_data.set_masked_numbers"
@@ -136,6 +137,8 @@ for _doctype in _PERSONAL_DOCTYPES:
 	_events = doc_events.setdefault(_doctype, {})
 	_events["validate"] = [*_events.get("validate", []), _SET_MASKED_NUMBERS]
 	_events["before_insert"] = "xinqu_governance.governance.personal_data.keep_fetched_numbers"
+	# the REST answer to a user's save carries only what the user may read
+	_events["on_change"] = "xinqu_governance.governance.personal_data.hide_unreadable_numbers"
 
 override_whitelisted_methods = {
 	# the desk offers only the workflow actions the server accepts at the case's node and level

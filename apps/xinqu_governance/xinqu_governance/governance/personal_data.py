@@ -147,6 +147,20 @@ def keep_fetched_numbers(doc, method=None) -> None:
 		doc.flags.ignore_permlevel_for_fields = [*(doc.flags.ignore_permlevel_for_fields or []), *fetched]
 
 
+def hide_unreadable_numbers(doc, method=None) -> None:
+	"""Doc event (on_change, the last step of a save or insert): Frappe's REST insert and update
+	(`/api/resource`, v15 and v16) answer with the document as it is in memory, so a user who may not
+	read a number got it back in full (a petition's fetched ID number, a resident's stored phone put
+	back by `validate_higher_perm_levels`), where Frappe's reads and the desk's save leave it out. After
+	a user's own save in a request the document drops what the user may not read, with Frappe's own
+	`apply_fieldlevel_read_permissions`; system writes (`ignore_permissions`) keep their values."""
+	if not getattr(frappe.local, "request", None) or doc.flags.ignore_permissions:
+		return
+	if may_read_full_numbers(doc.doctype):
+		return
+	doc.apply_fieldlevel_read_permissions()
+
+
 def _parent_doctype(doctype: str) -> str:
 	"""The DocType whose permissions govern `doctype`'s fields (a child table's parent)."""
 	if not frappe.get_meta(doctype).istable:
