@@ -24,14 +24,13 @@ from xinqu_governance.governance.personal_data import (
 )
 from xinqu_governance.profile.apply import apply_profile
 
-from tests.case_factories import case_profile  # noqa: F401
+from tests.case_factories import case_profile, purge_cases  # noqa: F401
 from tests.factories import (
 	PASSWORD,
 	REPO,
 	make_household,
 	make_jurisdiction_tree,
 	make_user_at,
-	purge_registry,
 	purge_tree,
 )
 from tests.frappe_site import login
@@ -143,7 +142,7 @@ def world(live_server, tmp_path_factory):
 	settings.save(ignore_permissions=True)
 	frappe.db.delete("Personal Data Reveal", {"user": ("in", users)})
 	frappe.db.delete("View Log", {"viewed_by": ("in", users)})
-	purge_registry(w.tree)
+	purge_cases(w.tree, commit=False)
 	purge_tree(w.tree, users=users)
 
 
@@ -363,10 +362,7 @@ def test_a_town_officers_petition_keeps_the_numbers_fetched_from_the_petitioner(
 	)
 	assert typed.ok, typed.text[:500]
 	assert frappe.db.get_value("Petition", typed.json()["data"]["name"], "petitioner_phone") is None
-	frappe.db.rollback()
-	for name in (data["name"], typed.json()["data"]["name"]):
-		frappe.delete_doc("Petition", name, ignore_permissions=True, force=True)
-	frappe.db.commit()
+	frappe.db.rollback()  # the petitions go with the world (purge_cases: their tracking codes too)
 
 
 # ------------------------------------------------------------------ the backfill
