@@ -34,8 +34,10 @@ add_to_apps_screen = [
 # The case forms and lists (SLA headline and indicator, "Raise Supervision") for every case DocType,
 # which the boot names (`bootinfo.xinqu_case_doctypes`, from `cases.case_types`); a role workspace's
 # sidebar is booted only for users who may open the workspace (v16, `governance.workspaces`).
-app_include_js = "case_desk.bundle.js"
+app_include_js = ["case_desk.bundle.js", "personal_data.bundle.js"]
 extend_bootinfo = [
+	# which fields are personal numbers, and whether the user may reveal one (governance.personal_data)
+	"xinqu_governance.governance.personal_data.add_to_boot",
 	"xinqu_governance.cases.case_types.add_case_doctypes_to_boot",
 	"xinqu_governance.governance.workspaces.drop_sidebars_of_forbidden_workspaces",
 ]
@@ -144,6 +146,20 @@ doc_events = {
 	},
 }
 
+# every DocType holding ID or phone numbers (`governance.personal_data.PERSONAL_DOCTYPES`, checked against
+# the meta by tests/test_personal_data.py): the masked copies of its numbers follow the full ones, and a
+# number fetched from a linked record survives Frappe's reset of fields the creator may not write, and
+# the saved document a user gets back holds only the numbers the user may read
+from xinqu_governance.governance.personal_data import PERSONAL_DOCTYPES as _PERSONAL_DOCTYPES
+
+_SET_MASKED_NUMBERS = "xinqu_governance.governance.personal_data.set_masked_numbers"
+for _doctype in _PERSONAL_DOCTYPES:
+	_events = doc_events.setdefault(_doctype, {})
+	_events["validate"] = [*_events.get("validate", []), _SET_MASKED_NUMBERS]
+	_events["before_insert"] = "xinqu_governance.governance.personal_data.keep_fetched_numbers"
+	# the REST answer to a user's save carries only what the user may read
+	_events["on_change"] = "xinqu_governance.governance.personal_data.hide_unreadable_numbers"
+
 # the cached case DocTypes and Case Types go with the rest of the cache (bench clear-cache)
 clear_cache = [
 	"xinqu_governance.cases.case_types.clear_case_doctypes_cache",
@@ -207,6 +223,7 @@ jinja = {
 			"xq_household_members",
 			"xq_mediating_body",
 			"xq_mediation_committee",
+			"xq_number",
 			"xq_person",
 			"xq_site_url",
 			"xq_tracking_code",

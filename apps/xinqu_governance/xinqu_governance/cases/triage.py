@@ -19,6 +19,7 @@ from xinqu_governance.cases.doctype.case_category.case_category import category_
 from xinqu_governance.cases.doctype.case_type.case_type import intake_values
 from xinqu_governance.cases.doctype.case_type.case_type import triage_targets as triage_target_doctypes
 from xinqu_governance.cases.edit_rights import mark_system_write
+from xinqu_governance.governance.personal_data import personal_fields
 
 TRIAGE_ACTION = "Triage"
 
@@ -54,9 +55,16 @@ def triage_grid_event(grid_event: str, target_doctype: str, values: str | dict |
 	validate_triage_action_available(event)
 
 	case = frappe.new_doc(target_doctype)
-	case.update(case_values_from_event(event, target_doctype))
-	case.update(frappe.parse_json(values) or {})
+	copied = case_values_from_event(event, target_doctype)
+	typed = frappe.parse_json(values) or {}
+	case.update(copied)
+	case.update(typed)
 	case.source_event = event.name
+	# the contact's numbers copied from the event are the server's, not typed: a triaging user who may not
+	# write them (permlevel 1, governance/personal_data.py) must not have them blanked
+	case.flags.ignore_permlevel_for_fields = [
+		fieldname for fieldname in personal_fields(target_doctype) if fieldname in copied and fieldname not in typed
+	]
 	case.insert()
 
 	event.triaged_to_doctype = target_doctype

@@ -11,6 +11,10 @@ helpers read only records that belong to that document (its parties, members, gr
 without a second check, as a print format's own `frappe.db.get_value` calls would. None of them is
 whitelisted for HTTP. Every helper returns empty values ("" / empty dict / []) for a missing link, so
 a template prints a blank to write on instead of "None".
+
+ID and phone numbers come out as the user may see them (`governance.personal_data.shown`): in full for
+a role with read at permlevel 1, else masked; a template prints a document's own number with
+`xq_number(doc, "petitioner_phone")`.
 """
 
 import frappe
@@ -18,6 +22,7 @@ from frappe import _
 from frappe.utils import cint, formatdate, get_datetime, get_url, getdate
 
 from xinqu_governance.cases.mediating_body import ancestor_of_level, committee_of, mediating_body
+from xinqu_governance.governance.personal_data import shown
 from xinqu_governance.portal.case_tracking import tracking_code_of
 from xinqu_governance.printing.in_force import draft_mark
 
@@ -32,6 +37,13 @@ def xq_cn_date(value) -> str:
 		return ""
 	date = getdate(value)
 	return f"{date.year}年{date.month}月{date.day}日"
+
+
+def xq_number(row, fieldname: str) -> str:
+	"""A personal number of a document or child row being printed, in full or masked (module docstring)."""
+	if not row:
+		return ""
+	return shown(row.doctype, fieldname, row.get(fieldname))
 
 
 def xq_date(value) -> str:
@@ -130,8 +142,8 @@ def xq_person(resident: str | None) -> frappe._dict:
 		hukou_type=_(row.hukou_type) if row.hukou_type else "",
 		birth_date=xq_date(row.birth_date),
 		age=_age(row.birth_date),
-		citizen_id=row.citizen_id or "",
-		phone=row.phone or "",
+		citizen_id=shown("Resident", "citizen_id", row.citizen_id),
+		phone=shown("Resident", "phone", row.phone),
 		household=row.household or "",
 	)
 	if row.household:
@@ -220,7 +232,7 @@ def xq_grid_households(grid: str | None) -> list[frappe._dict]:
 				frappe._dict(
 					household_code=household.name,
 					head_name=household.head_name or "",
-					head_phone=household.head_phone or "",
+					head_phone=shown("Household", "head_phone", household.head_phone),
 					member_count=cint(household.member_count),
 					address=address,
 					compound=dwelling.compound if dwelling else "",
@@ -343,7 +355,7 @@ def xq_grid_team(grid: str | None) -> frappe._dict:
 		"Grid Profile", grid, ["building_head_name", "building_head_phone"], as_dict=True
 	)
 	team.building_head = head.building_head_name or ""
-	team.building_head_phone = head.building_head_phone or ""
+	team.building_head_phone = shown("Grid Profile", "building_head_phone", head.building_head_phone)
 	rows = frappe.get_all(
 		"Grid Profile Worker",
 		filters={"parent": grid, "parenttype": "Grid Profile"},
@@ -354,7 +366,7 @@ def xq_grid_team(grid: str | None) -> frappe._dict:
 		team.workers.append(
 			frappe._dict(
 				name=row.worker_name or xq_user_name(row.user),
-				phone=row.phone or "",
+				phone=shown("Grid Profile Worker", "phone", row.phone),
 				is_lead=cint(row.is_lead),
 			)
 		)

@@ -16,12 +16,14 @@ class DisputeParty(Document):
 		from frappe.types import DF
 
 		citizen_id: DF.Data | None
+		citizen_id_masked: DF.Data | None
 		parent: DF.Data
 		parentfield: DF.Data
 		parenttype: DF.Data
 		party_name: DF.Data | None
 		party_role: DF.Literal["Applicant", "Respondent", "Third Party"]
 		phone: DF.Data | None
+		phone_masked: DF.Data | None
 		resident: DF.Link | None
 		satisfaction: DF.Literal["", "Satisfied", "Basically Satisfied", "Dissatisfied"]
 	# end: auto-generated types

@@ -33,6 +33,7 @@ class GridEvent(CaseWorkflowMixin, Document):
 		closed_on: DF.Datetime | None
 		contact_name: DF.Data | None
 		contact_phone: DF.Data | None
+		contact_phone_masked: DF.Data | None
 		description: DF.Text | None
 		escalation_count: DF.Int
 		event_type: DF.Literal[

@@ -71,8 +71,10 @@ class Petition(CaseWorkflowMixin, Document):
 		petitioned_at_level: DF.Literal["", "Village", "Town", "District", "County", "City"]
 		petitioner: DF.Link | None
 		petitioner_id_number: DF.Data | None
+		petitioner_id_number_masked: DF.Data | None
 		petitioner_name: DF.Data
 		petitioner_phone: DF.Data | None
+		petitioner_phone_masked: DF.Data | None
 		previous_petition: DF.Link | None
 		repeat_count: DF.Int
 		replied_on: DF.Datetime | None

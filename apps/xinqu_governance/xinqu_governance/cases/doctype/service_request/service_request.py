@@ -26,8 +26,10 @@ class ServiceRequest(CaseWorkflowMixin, Document):
 
 		applicant: DF.Link | None
 		applicant_id_number: DF.Data | None
+		applicant_id_number_masked: DF.Data | None
 		applicant_name: DF.Data
 		applicant_phone: DF.Data | None
+		applicant_phone_masked: DF.Data | None
 		assigned_to: DF.Link | None
 		assisting_unit: DF.Link | None
 		case_owner: DF.Link | None

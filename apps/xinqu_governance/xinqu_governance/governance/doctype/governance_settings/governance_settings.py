@@ -38,6 +38,10 @@ class GovernanceSettings(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		from xinqu_governance.governance.doctype.personal_data_reveal_role.personal_data_reveal_role import (
+			PersonalDataRevealRole,
+		)
+
 		annual_report_years: DF.Int
 		grid_household_target: DF.Int
 		grid_household_tolerance_percent: DF.Int
@@ -53,6 +57,7 @@ class GovernanceSettings(Document):
 		people_band_second_bound: DF.Int
 		people_band_third_bound: DF.Int
 		review_request_days: DF.Int
+		reveal_roles: DF.TableMultiSelect[PersonalDataRevealRole]
 		site_notes: DF.SmallText | None
 		skip_level_gap: DF.Int
 		students_per_teacher_junior_secondary: DF.Int
