@@ -50,7 +50,8 @@ def main() -> int:
 	frappe = connect(site_dir)
 	import random
 
-	from xinqu_governance.registry import demo_data, importer
+	from xinqu_demo.demo_data import registry as demo_data
+	from xinqu_governance.registry import importer
 	from xinqu_governance.registry.grids import apply_grid_proposal
 
 	results = {
