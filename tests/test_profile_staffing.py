@@ -25,7 +25,7 @@ from xinqu_demo.demo_data.accounts import DEMO_PASSWORD as PASSWORD
 from xinqu_demo.demo_data.accounts import ensure_demo_passwords
 from xinqu_governance.profile import apply_profile
 
-from tests.factories import REPO
+from tests.factories import REPO, make_user_at
 LEVEL_ROLE = {
 	"Village": "Village Staff",
 	"Town": "Town Officer",
@@ -276,3 +276,30 @@ def test_a_county_unit_can_work_the_other_countys_case_it_is_assigned(district):
 	assert frappe.has_permission("Grid Event", "write", doc=case.name, user=officer)
 	frappe.set_user(officer)
 	assert case.name in frappe.get_list("Grid Event", pluck="name")
+
+
+def test_a_grid_worker_reports_a_case_the_other_countys_unit_handles(district):
+	"""The same case reported by the grid's own grid worker, who may not share documents (no `share`
+	DocPerm): the app shares it with its assignee before Frappe's `assign_to.add`, which would otherwise
+	share it as the reporter and refuse the report ("No permission to share"; the demo's cases met it)."""
+	grid = first_grid("兴旺村")
+	worker = make_user_at("Grid Worker", grid, password=None)
+	frappe.set_user(worker)
+	assert not frappe.has_permission("Grid Event", "share")
+	case = frappe.get_doc(
+		{
+			"doctype": "Grid Event",
+			"subject": "小区门口有人兜售来历不明的电瓶",
+			"event_type": "Security Lead",
+			"category": "治安",
+			"jurisdiction": grid,
+		}
+	).insert()
+	frappe.set_user("Administrator")
+	officer = case.assigned_to
+	assert officer in assignment.active_members("平安县公安局")
+	assert frappe.db.exists(
+		"ToDo", {"reference_type": "Grid Event", "reference_name": case.name, "allocated_to": officer, "status": "Open"}
+	)
+	assert frappe.has_permission("Grid Event", "write", doc=case.name, user=officer)
+
