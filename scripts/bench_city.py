@@ -110,7 +110,7 @@ def measure(frappe, args) -> dict:
 			out["scoped_residents"] = scoping.time_residents(frappe, user, lft, rgt, args.rounds)
 		out["overdue_queue"] = scoping.time_queue(frappe, user, lft, rgt, args.rounds)
 	elif frappe.db.count("Resident"):
-		from xinqu_governance.registry import demo_data
+		from xinqu_demo.demo_data import registry as demo_data
 
 		lists = {}
 		bench_registry.time_lists(frappe, demo_data.ensure_tree(), args, lists)

@@ -84,7 +84,7 @@ def main() -> int:
 		create_site(site_dir, args.db)
 	frappe = connect(site_dir)
 
-	from xinqu_governance.registry import demo_data
+	from xinqu_demo.demo_data import registry as demo_data
 
 	results = {
 		"machine": machine(),
@@ -109,7 +109,8 @@ def build_registry(frappe, args, results) -> dict:
 	Returns the demo tree's villages."""
 	import random
 
-	from xinqu_governance.registry import demo_data, importer
+	from xinqu_demo.demo_data import registry as demo_data
+	from xinqu_governance.registry import importer
 	from xinqu_governance.registry.grids import apply_grid_proposal
 
 	# 1. tree and housing
@@ -168,7 +169,8 @@ def write_files(args, compounds, results) -> tuple[Path, Path]:
 	"""The demo generator's households as two csv files: the first fifth of the households, the rest."""
 	import random
 
-	from xinqu_governance.registry import demo_data, importer
+	from xinqu_demo.demo_data import registry as demo_data
+	from xinqu_governance.registry import importer
 
 	rows, columns = demo_data.household_rows(compounds, args.households, random.Random(args.seed))
 	header = [importer.COLUMNS[key][0] for key in columns]

@@ -183,7 +183,7 @@ def status(server: dict) -> dict:
 
 
 def load_registry(frappe, households: int) -> dict:
-	from xinqu_governance.registry import demo_data
+	from xinqu_demo.demo_data import registry as demo_data
 
 	start = time.perf_counter()
 	summary = demo_data.generate(scale=households, with_workers=False)

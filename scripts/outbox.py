@@ -3,7 +3,7 @@ SMS gateway, so that no message leaves the machine.
 
 - `scripts/run` starts it for the demo (`python scripts/outbox.py --dir sites/demo/outbox`): every
   email lands in `<dir>/mail/` as a `.eml` file, every SMS as a JSON line of `<dir>/sms.jsonl`; the
-  demo's outgoing Email Account (cases/demo_outbox.py) and the profile's SMS Settings
+  demo's outgoing Email Account (xinqu_demo: demo_data/outbox.py) and the profile's SMS Settings
   (fixtures/sms_settings.json) point at it.
 - The tests start their own on free ports (tests/outbox.py) and read what arrived from memory.
 

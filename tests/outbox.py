@@ -44,7 +44,7 @@ def frappe_test_mode(monkeypatch):
 def mail_outbox(local_outbox, frappe_test_mode):
 	"""The site's default outgoing Email Account on the local SMTP server; what arrived is in
 	`mail_outbox.mails`. Removed afterwards with the mails the test queued."""
-	from xinqu_governance.cases.demo_outbox import DEMO_ACCOUNT, ensure_demo_outbox
+	from xinqu_demo.demo_data.outbox import DEMO_ACCOUNT, ensure_demo_outbox
 
 	started = frappe.utils.now_datetime() - datetime.timedelta(seconds=1)
 	ensure_demo_outbox(smtp_port=local_outbox.smtp_port)

@@ -1,4 +1,4 @@
-"""The demo case generator (`cases.demo_data.ensure_demo_cases`) on the district profile and a small demo
+"""The demo case generator (the demo app's `demo_data.cases.ensure_demo_cases`) on the district profile and a small demo
 registry: every case type gets cases, a second call writes nothing, the SLA job has overdue work, early
 warnings fire, and a village user sees only their village's cases.
 
@@ -15,9 +15,9 @@ import pytest
 from frappe.utils import add_days, get_datetime, now_datetime
 from frappe.utils.nestedset import rebuild_tree
 
-from xinqu_governance.cases.demo_data import MARK_FIELD, ensure_demo_cases
+from xinqu_demo.demo_data.cases import MARK_FIELD, ensure_demo_cases
+from xinqu_demo.demo_data.registry import ensure_demo_data
 from xinqu_governance.profile import apply_profile
-from xinqu_governance.registry.demo_data import ensure_demo_data
 
 REPO = Path(__file__).resolve().parents[1]
 # the smallest registry that puts residents into two villages (幸福村 and 和谐村): a village user then has

@@ -1,20 +1,23 @@
-"""The district profile on a live server: the demo users log in over REST and see, read and
-link-search only what lies under their nodes (REST goes through the same permission checks)."""
+"""The district profile on a live server: the profile's people, given the demo password by the demo app,
+log in over REST and see, read and link-search only what lies under their nodes (REST goes through the
+same permission checks)."""
 
 from pathlib import Path
 
 import frappe
 import pytest
 
+from xinqu_demo.demo_data.accounts import DEMO_PASSWORD as PASSWORD
+from xinqu_demo.demo_data.accounts import ensure_demo_passwords
 from xinqu_governance.profile import apply_profile
 
 REPO = Path(__file__).resolve().parents[1]
-PASSWORD = "Demo@12345"
 
 
 @pytest.fixture(scope="module")
 def profile_applied():
 	apply_profile(str(REPO))
+	ensure_demo_passwords(REPO)
 	frappe.db.commit()
 
 

@@ -96,20 +96,25 @@ def test_the_app_creates_the_custom_fields_its_code_reads():
 		assert (row.get("options") or "") == (field.get("options") or "")
 
 
-def test_required_apps_install_without_asking_github(monkeypatch):
+@pytest.mark.parametrize(
+	("app", "requires"), [("xinqu_governance", ["frappe"]), ("xinqu_demo", ["frappe", "xinqu_governance"])]
+)
+def test_required_apps_install_without_asking_github(monkeypatch, app, requires):
 	"""v15's `install_app` parses each `required_apps` entry with `installer.parse_app_name`; a bare name
 	goes to `fetch_details_from_tag`, which asks GitHub for the organisation (`find_org`) unless the
-	entry names it ("org/repo"). On an offline bench that lookup fails the install."""
+	entry names it ("org/repo"). On an offline bench that lookup fails the install. The demo app
+	requires the app, so installing it installs the app first."""
 	import frappe.installer
 
 	def find_org(repo):
 		raise AssertionError(f"install-app would look {repo!r} up on GitHub")
 
 	monkeypatch.setattr(frappe.installer, "find_org", find_org)
-	required = frappe.get_hooks("required_apps", app_name="xinqu_governance")
-	assert required
+	required = frappe.get_hooks("required_apps", app_name=app)
+	repos = []
 	for entry in required:
 		# v15 checks os.path.exists and git URLs first; the entry is neither
 		assert not Path(entry).exists() and not frappe.installer.is_git_url(entry)
 		_org, repo, _tag = frappe.installer.fetch_details_from_tag(entry)
-		assert repo == "frappe"
+		repos.append(repo)
+	assert repos == requires

@@ -3,7 +3,7 @@ under its node, and only while the assignment is active (one definition, `govern
 
 import frappe
 import pytest
-from xinqu_governance.cases.demo_data import holders
+from xinqu_demo.demo_data.cases import holders
 from xinqu_governance.cases.supervision import issuer_standing
 from xinqu_governance.cases.workflow_guard import (
 	active_assignment_nodes,

@@ -1,5 +1,5 @@
 """Every unit staffed, every route right (issue 10): on the district profile, each Handling Unit has an
-active member and a supervisor who can log in, hold their role where the unit works and have a Chinese
+active member and a supervisor who can log in (with the demo app's password), hold their role where the unit works and have a Chinese
 name; each Case Category of the profile goes, in each demo village, to the unit the 2015 guidance gives
 it (§21, §27(3); the departments of §4, §10, §13, §15, §29 where it names no unit: the case's own
 county, 以块为主) and someone there takes it; a risk assessment sent to review reaches a county
@@ -21,11 +21,11 @@ from xinqu_governance.cases.doctype.stability_risk_assessment.stability_risk_ass
 	NoApproverError,
 )
 from xinqu_governance.cases.workflow_guard import user_stands_at_level
+from xinqu_demo.demo_data.accounts import DEMO_PASSWORD as PASSWORD
+from xinqu_demo.demo_data.accounts import ensure_demo_passwords
 from xinqu_governance.profile import apply_profile
 
-from tests.factories import REPO
-
-PASSWORD = "Demo@12345"
+from tests.factories import REPO, make_user_at
 LEVEL_ROLE = {
 	"Village": "Village Staff",
 	"Town": "Town Officer",
@@ -99,9 +99,11 @@ def expected_unit(category: str, case_type: str, village: str) -> str:
 
 @pytest.fixture(scope="module")
 def district():
-	"""The district profile, committed (the routing reads it in every parametrised test)."""
+	"""The district profile, committed (the routing reads it in every parametrised test), its people
+	with the demo password (the demo app's; the profile publishes none)."""
 	frappe.set_user("Administrator")
 	apply_profile(str(REPO))
+	ensure_demo_passwords(REPO)
 	frappe.db.commit()
 
 
@@ -274,3 +276,30 @@ def test_a_county_unit_can_work_the_other_countys_case_it_is_assigned(district):
 	assert frappe.has_permission("Grid Event", "write", doc=case.name, user=officer)
 	frappe.set_user(officer)
 	assert case.name in frappe.get_list("Grid Event", pluck="name")
+
+
+def test_a_grid_worker_reports_a_case_the_other_countys_unit_handles(district):
+	"""The same case reported by the grid's own grid worker, who may not share documents (no `share`
+	DocPerm): the app shares it with its assignee before Frappe's `assign_to.add`, which would otherwise
+	share it as the reporter and refuse the report ("No permission to share"; the demo's cases met it)."""
+	grid = first_grid("兴旺村")
+	worker = make_user_at("Grid Worker", grid, password=None)
+	frappe.set_user(worker)
+	assert not frappe.has_permission("Grid Event", "share")
+	case = frappe.get_doc(
+		{
+			"doctype": "Grid Event",
+			"subject": "小区门口有人兜售来历不明的电瓶",
+			"event_type": "Security Lead",
+			"category": "治安",
+			"jurisdiction": grid,
+		}
+	).insert()
+	frappe.set_user("Administrator")
+	officer = case.assigned_to
+	assert officer in assignment.active_members("平安县公安局")
+	assert frappe.db.exists(
+		"ToDo", {"reference_type": "Grid Event", "reference_name": case.name, "allocated_to": officer, "status": "Open"}
+	)
+	assert frappe.has_permission("Grid Event", "write", doc=case.name, user=officer)
+

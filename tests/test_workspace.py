@@ -4,7 +4,6 @@ install / migrate sync; these tests read the synced records on the site, check t
 shortcut and card names something that exists, that the cards' filters run (and are scoped to the
 user's jurisdiction like any list), and that every label a user sees has a Chinese translation."""
 
-import csv
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -17,6 +16,7 @@ from xinqu_governance.governance.apps_screen import has_app_permission
 
 from tests.case_factories import as_user, case_profile, make_case, new_tree, stage
 from tests.factories import make_user
+from tests.zh_catalog import zh_catalog
 
 APP = Path(frappe.get_app_path("xinqu_governance"))
 WORKSPACE = "Xinqu Governance"
@@ -240,11 +240,6 @@ def test_apps_screen_tile_is_for_governance_roles_and_system_managers(people):
 
 
 # --- translations ---------------------------------------------------------------------------------
-
-
-def zh_catalog() -> dict[str, str]:
-	with open(APP / "translations" / "zh.csv", newline="", encoding="utf-8") as f:
-		return {row[0]: row[1] for row in csv.reader(f) if len(row) >= 2}
 
 
 def desk_labels():

@@ -32,9 +32,40 @@ def test_extra_app_is_installed_and_first_class():
 	assert frappe.local.module_app["governance"] == "xinqu_governance"
 	# hooks of the app are merged with the framework's
 	assert "xinqu_governance.install.after_install" in frappe.get_hooks("after_install")
-	assert frappe.get_hooks("app_name") == ["monoframe", "xinqu_governance"]
+	# (the test site has the demo app beside the app: scripts/test)
+	assert frappe.get_hooks("app_name") == ["monoframe", "xinqu_governance", "xinqu_demo"]
 	assert frappe.db.exists("Module Def", "Governance")
 	assert frappe.db.get_value("Module Def", "Governance", "app_name") == "xinqu_governance"
+
+
+def test_an_apps_required_apps_are_installed_before_it(monkeypatch, capsys):
+	"""Fix 3: as Frappe's install_app, the runtime's installs each entry of the app's `required_apps` first
+	(the demo app requires the app: "xinqu/xinqu_governance"), the framework's own entry excepted."""
+	from frappe import installer
+
+	parsed = []
+	parse = installer.parse_app_name
+	monkeypatch.setattr(installer, "parse_app_name", lambda entry: parsed.append(entry) or parse(entry))
+	installer.install_app("xinqu_demo")
+	# the demo app's entries, then (installing the app first) the app's own
+	required = [frappe.get_hooks("required_apps", app_name=app) for app in ("xinqu_demo", "xinqu_governance")]
+	assert parsed == [*required[0], *required[1]]
+	out = capsys.readouterr().out
+	assert out.index("App xinqu_governance already installed") < out.index("App xinqu_demo already installed")
+
+
+def test_new_site_on_an_existing_site_adds_the_apps_asked_for(tmp_path):
+	"""`new-site --apps` on a site that exists keeps its config and adds the apps its APPS lacks (migrate
+	then installs them); no app is taken off."""
+	from xinqu_runtime import site
+
+	env = site.write_env(tmp_path / "s", "xq_env_test", ["xinqu_governance"])
+	secret = [line for line in env.read_text().splitlines() if line.startswith("SECRET_KEY=")]
+	site.write_env(tmp_path / "s", "xq_env_test", ["xinqu_governance", "xinqu_demo"])
+	site.write_env(tmp_path / "s", "xq_env_test", ["xinqu_governance"])
+	lines = env.read_text().splitlines()
+	assert [line for line in lines if line.startswith("APPS=")] == ["APPS=xinqu_governance,xinqu_demo"]
+	assert [line for line in lines if line.startswith("SECRET_KEY=")] == secret
 
 
 def test_app_doctypes_are_synced():

@@ -92,8 +92,10 @@ def apply(frappe) -> None:
 	def install_app(name, verbose=False, set_as_patched=True, force=False):
 		"""Frappe's installer.install_app, without monoframe's single-tenant guard.
 
-		As in Frappe: the framework's own Module Defs come with its DocType sync, and only the
-		app being installed contributes its install hooks (no other app's doc_events run yet).
+		As in Frappe: each app of the app's `required_apps` is installed first (the framework, "frappe",
+		is there already; monoframe's single-tenant cut dropped this step), the framework's own Module
+		Defs come with its DocType sync, and only the app being installed contributes its install hooks
+		(no other app's doc_events run yet).
 		"""
 		from frappe.core.doctype.scheduled_job_type.scheduled_job_type import sync_jobs
 		from frappe.model.module_utils import sync_customizations
@@ -102,6 +104,10 @@ def apply(frappe) -> None:
 
 		if name not in get_all_apps():
 			raise ValueError(f"App {name} is not listed in APPS")
+		for entry in _load_app_hooks(name).get("required_apps") or []:
+			required = installer.parse_app_name(entry)
+			if required not in ("frappe", FRAMEWORK):
+				install_app(required, verbose=verbose)
 		frappe.flags.in_install = name
 		frappe.clear_cache()
 		if not force and name in frappe.get_installed_apps():

@@ -42,7 +42,8 @@ def main(ctx, site_dir):
 @click.option("--force", is_flag=True, help="drop and recreate the database")
 @click.pass_context
 def new_site(ctx, db_name, apps, admin_password, port, force):
-	"""Create the site (database, framework, apps) unless it exists; then migrate."""
+	"""Create the site (database, framework, apps) unless it exists; then migrate (which installs the
+	apps of --apps the existing site lacks)."""
 	site_dir = site_dir_of(ctx)
 	if force and (site_dir / ".env").exists():
 		(site_dir / ".env").unlink()

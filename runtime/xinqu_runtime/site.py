@@ -32,6 +32,7 @@ def write_env(site_dir: Path, db_name: str, apps: list[str], *, port=8000, allow
 	site_dir.mkdir(parents=True, exist_ok=True)
 	env = site_dir / ".env"
 	if env.exists():
+		add_apps(env, apps)
 		return env
 	# monoframe resolves files from the cwd; its logger writes to ../logs and <site>/logs
 	for sub in ("logs", "public/files", "private/files", "private/backups", "assets", "locks", f"{db_name}/logs"):
@@ -53,6 +54,20 @@ def write_env(site_dir: Path, db_name: str, apps: list[str], *, port=8000, allow
 		)
 	)
 	return env
+
+
+def add_apps(env: Path, apps: list[str]) -> None:
+	"""An existing site keeps its config; apps asked for that its APPS line lacks are added to it (the
+	next migrate installs them, as `bench install-app` would). No app is ever taken off."""
+	lines = env.read_text().splitlines()
+	for i, line in enumerate(lines):
+		if line.startswith("APPS="):
+			current = [a for a in line.removeprefix("APPS=").split(",") if a]
+			missing = [a for a in apps if a not in current]
+			if missing:
+				lines[i] = "APPS=" + ",".join(current + missing)
+				env.write_text("\n".join(lines) + "\n")
+			return
 
 
 def load_env(site_dir: Path) -> None:

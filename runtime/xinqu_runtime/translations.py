@@ -1,7 +1,9 @@
 """Translations fact: `locale/<lang>.po` is used only once compiled to .mo (bench build does it).
 
-`translations/<lang>.csv` works at once; for apps that ship gettext catalogs, compile them
-sequentially (monoframe's compile_translations forks a pool of 4, too heavy for a setup step).
+The app ships its Chinese as `locale/zh.po`: every new-site / migrate compiles each installed app's
+catalogues (forced, so an edited .po is served at the next scripts/test or scripts/run), sequentially
+(monoframe's compile_translations forks a pool of 4, too heavy for a setup step).
+`translations/<lang>.csv`, Frappe's older format, would work at once.
 """
 
 

@@ -67,17 +67,18 @@ find_python() {
 
 ensure_venv() {
 	local stamp="$VENV/.xinqu-stamp" want
-	want="$(cat "$REPO/runtime/requirements.txt" "$REPO/apps/xinqu_governance/pyproject.toml" | sha1sum | cut -c1-16)"
+	want="$(cat "$REPO/runtime/requirements.txt" "$REPO/apps/xinqu_governance/pyproject.toml" "$REPO/apps/xinqu_demo/pyproject.toml" | sha1sum | cut -c1-16)"
 	if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return; fi
 	if [ ! -x "$PY" ]; then
 		log "creating virtualenv .venv"
 		"$(find_python)" -m venv "$VENV"
 	fi
-	log "installing Python packages (monoframe, the app, test tools); log: .venv/pip.log"
+	log "installing Python packages (monoframe, the app and its demo app, test tools); log: .venv/pip.log"
 	{
 		"$PY" -m pip install -q --upgrade pip &&
 			"$PY" -m pip install -q -r "$REPO/runtime/requirements.txt" &&
-			"$PY" -m pip install -q -e "$REPO/apps/xinqu_governance"
+			"$PY" -m pip install -q -e "$REPO/apps/xinqu_governance" &&
+			"$PY" -m pip install -q -e "$REPO/apps/xinqu_demo"
 	} >"$VENV/pip.log" 2>&1 || { tail -30 "$VENV/pip.log"; exit 1; }
 	# the runtime is importable as `xinqu_runtime` from the repo, not installed into apps/
 	echo "$REPO/runtime" > "$("$PY" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/xinqu_runtime.pth"

@@ -75,6 +75,11 @@ def sync_assignment(doctype: str, name: str, assignee: str | None, description: 
 		for row in open_todos:
 			if row.allocated_to != assignee:
 				close_todo(row.name)
+		# shared first: Frappe's assign_to.add shares the document itself with an assignee who cannot
+		# read it, as the current user (`frappe.share.add` checks their `share` permission, which a grid
+		# worker or village staff member reporting the case lacks: the report was refused)
+		if assignee:
+			share_for_work(doctype, name, assignee)
 		if assignee and assignee not in {row.allocated_to for row in open_todos}:
 			assign_to.add(
 				{
@@ -85,8 +90,6 @@ def sync_assignment(doctype: str, name: str, assignee: str | None, description: 
 				},
 				ignore_permissions=True,
 			)
-		if assignee:
-			share_for_work(doctype, name, assignee)
 	finally:
 		frappe.flags[SYNCING] = previous
 

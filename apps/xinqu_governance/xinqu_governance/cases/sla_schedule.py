@@ -123,7 +123,7 @@ def reschedule(doctype: str, names: list[str]) -> None:
 
 def recheck_open_cases(rule=None) -> None:
 	"""An SLA Rule or an Overdue Case rule was saved or deleted (their controllers' on_update /
-	on_trash), or the demo moved its cases in time: every open case of the DocType(s) concerned (all
+	on_trash), or a data load moved cases in time: every open case of the DocType(s) concerned (all
 	case DocTypes when the rule names none) is due at once (`sla_check_at` = its intake time); the next run reschedules it by the rules as
 	they are then. A rule of another early-warning type changes nothing here."""
 	from xinqu_governance.cases.case_types import case_doctypes

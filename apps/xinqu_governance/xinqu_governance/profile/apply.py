@@ -97,7 +97,7 @@ def apply_document(docdict: dict) -> tuple[str, str]:
 def importing(doctype: str):
 	"""Users of the profile are inserted as Frappe's own Data Import inserts them (`flags.in_import`):
 	Frappe throttles users created outside an import (60 a minute, `throttle_user_creation`), which a
-	staffed district's profile and its demo data exceed on a fresh site."""
+	staffed district's profile and a bulk load of users exceed on a fresh site."""
 	if doctype != "User" or frappe.flags.in_import:
 		yield
 		return

@@ -151,7 +151,7 @@ def is_valid(value: str | None, today: datetime.date | None = None) -> bool:
 
 
 def make_citizen_id(region_code: str, birth_date: datetime.date, sequence: int) -> str:
-	"""Build a valid number (demo data, tests): ``sequence`` 0-999, odd for a man, even for a woman."""
+	"""Build a valid number (generated sample data, tests): ``sequence`` 0-999, odd for a man, even for a woman."""
 	if len(region_code) != 6 or not region_code.isdigit():
 		raise CitizenIDError(_("The region code must be 6 digits."), "region")
 	first17 = f"{region_code}{birth_date:%Y%m%d}{sequence % 1000:03d}"

@@ -1,7 +1,7 @@
 """The demo's outgoing mail: a default outgoing Email Account on a local SMTP server.
 
 `scripts/run` starts a local outbox on loopback (scripts/outbox.py: SMTP on 127.0.0.1:2525, the SMS
-receiver on 127.0.0.1:8026) before it applies the profile, then runs `ensure_demo_outbox`, so the
+receiver on 127.0.0.1:8026) before it applies the profile, then runs `xinqu-demo-outbox` (`ensure_demo_outbox`), so the
 demo's notification emails are really sent — to a mailbox folder on this machine. The profile
 itself ships no Email Account: a district sets its own mail server, and Frappe checks an Email
 Account's SMTP connection whenever it is saved (the profile is applied where no server runs, e.g.

@@ -728,7 +728,7 @@ def seat_three_in_one(villages: list[str] | None = None) -> int:
 	secretary, director and station head (书记主任一肩挑, 兼任便民服务站主任); where nobody holds
 	the role yet the seats carry a name only. Run again once the staff exist (the cases demo creates
 	them); writes only what changed. Returns the bodies changed."""
-	from xinqu_governance.cases.demo_data import VILLAGE_STAFF, holders
+	from xinqu_demo.demo_data.cases import VILLAGE_STAFF, holders
 
 	staff = holders(VILLAGE_STAFF)
 	if villages is None:

@@ -2,7 +2,7 @@
 are the registry's invented demo residents; every story is marked 示例数据 in its text).
 
 ``ensure_demo_cases(seed=20151109)`` reads from the database the profile's villages, the demo
-residents living in them (``registry.demo_data``), their organisations, the handling units and the
+residents living in them (``demo_data.registry``), their organisations, the handling units and the
 users holding governance roles, and for each village with residents plays through:
 
 - disputes (矛盾纠纷) of the categories the guidance names — neighbours, marriage and family, land,
@@ -19,7 +19,7 @@ users holding governance roles, and for each village with residents plays throug
 - service requests (便民服务) at the village windows, most done at once or within three days, some
   transferred to the town, a few refused or withdrawn, one stuck in progress;
 - grid events reported by the grid workers of the grids, resolved on site, verified and resolved,
-  dispatched to the county departments, dismissed, and triaged (``cases.triage``) into disputes,
+  dispatched to the county departments, dismissed, and triaged (``xinqu_governance.cases.triage``) into disputes,
   petitions and service requests;
 - one emergency incident (a gas leak, 80 people evacuated) and one yellow-card supervision (督办) of
   an unaccepted dispute by the town officer.
@@ -69,7 +69,7 @@ from xinqu_governance.cases.measure_counts import rebuild_measure_counts
 from xinqu_governance.cases.sla_schedule import recheck_open_cases
 from xinqu_governance.cases.triage import triage_grid_event
 from xinqu_governance.governance.access import active_on
-from xinqu_governance.registry.demo_data import ensure_demo_user, seat_three_in_one
+from xinqu_demo.demo_data.registry import ensure_demo_user, seat_three_in_one
 
 DEFAULT_SEED = 20151109  # the date the Haidong HSR New District was approved
 HISTORY_DAYS = 90
@@ -128,7 +128,7 @@ def ensure_demo_cases(seed: int = DEFAULT_SEED) -> dict:
 	try:
 		world = load_world()
 		if not world.villages:
-			summary["skipped"] = "no village has demo residents (run registry.demo_data first)"
+			summary["skipped"] = "no village has demo residents (run demo_data.registry first)"
 			return summary
 		if not frappe.db.exists("Workflow", {"document_type": "Dispute", "is_active": 1}):
 			summary["skipped"] = "the district profile (case workflows) is not applied"
