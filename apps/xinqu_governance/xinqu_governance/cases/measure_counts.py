@@ -21,7 +21,7 @@ a minute). The same source queries count
 - the days of a period that do not make a whole month, straight from the case tables
   (`count_in_scope`): the report adds the two (`governance_measures.gather_figures`).
 
-Writes that bypass the documents (`frappe.db.set_value`, bulk loads, the demo generator's
+Writes that bypass the documents (`frappe.db.set_value`, bulk loads, a data generator's
 backdating) are not seen until the next rebuild; code that makes them wraps them in `direct_write`
 or calls `rebuild_measure_counts`.
 """
