@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 import frappe
 import pytest
 from frappe.utils import add_days, cint, getdate, now_datetime
+from xinqu_demo.demo_data.accounts import DEMO_PASSWORD, ensure_demo_passwords
 from xinqu_governance.governance.roles import GOVERNANCE_ROLES
 from xinqu_governance.portal.tracking import generate_tracking_code
 from xinqu_governance.profile import apply_profile
@@ -53,7 +54,7 @@ from xinqu_governance.tests.factories import make_assignment, make_tree, make_us
 
 from tests.factories import REPO, citizen_ids, make_user_at, purge_tree, unique
 
-PROFILE_PASSWORD = "Demo@12345"
+PROFILE_PASSWORD = DEMO_PASSWORD
 # what the pairs after the first of their role and level are probed on (see above): the node itself,
 # who holds what there, a person at a grid, a compound at a village, a case
 NODE_SAMPLE = ("Jurisdiction", "Jurisdiction Assignment", "Resident", "Resettlement Compound", "Dispute")
@@ -344,7 +345,7 @@ PAYLOADS = {
 		"is_active": 0,
 	},
 	# the rule tables belong to no node: one record serves every location
-	"Case Category": lambda loc: {"doctype": "Case Category", "category_name": unique("矩阵类别"), "used_for": "All"},
+	"Case Category": lambda loc: {"doctype": "Case Category", "category_name": unique("矩阵类别"), "used_for": []},
 	"SLA Rule": lambda loc: {
 		"doctype": "SLA Rule",
 		"rule_name": unique("矩阵时限"),
@@ -352,6 +353,17 @@ PAYLOADS = {
 		"resolution_hours": 72,
 		"on_breach": "Escalate automatically",
 		"is_active": 0,
+	},
+	# written by the system only: the log of revealed numbers
+	"Personal Data Reveal": lambda loc: {
+		"doctype": "Personal Data Reveal",
+		"user": "Administrator",
+		"revealed_on": now_datetime(),
+		"reason": "矩阵核对",
+		"reference_doctype": "Resident",
+		"reference_name": loc.records["Resident"],
+		"field_doctype": "Resident",
+		"fieldname": "citizen_id",
 	},
 	"Early Warning Rule": lambda loc: {
 		"doctype": "Early Warning Rule",
@@ -362,6 +374,19 @@ PAYLOADS = {
 		"level": "Blue",
 		"is_active": 0,
 	},
+}
+
+
+# DocTypes of the app not probed here, each with the reason and where its rights are tested instead
+NOT_PROBED = {
+	# one record per case DocType (named after it), made by install for the shipped ones: a new one
+	# needs a new case DocType; a rule table with no node (Governance Administrator writes, every role
+	# reads), as Case Category and SLA Rule here; tests/test_case_type_as_data.py makes one as data
+	"Case Type": "one per case DocType",
+	# Governance Measures' summary: rows the case lifecycle and the rebuild rewrite (a probe's row would
+	# not stay), read by System Managers only (no role of the profile has a DocPerm on it); what the
+	# report shows from it is probed through the report, tests/test_measure_counts.py checks the rows
+	"Measure Count": "rewritten by the case lifecycle",
 }
 
 
@@ -468,6 +493,7 @@ def world():
 	profile's city, and the places to probe: a grid of each profile village and one of the test tree."""
 	frappe.set_user("Administrator")
 	apply_profile(str(REPO))
+	ensure_demo_passwords(REPO)  # the profile's people sign in with the demo app's password
 	frappe.db.commit()
 	w = frappe._dict(created=[], outside_tree=make_tree(), holder=make_user("xq-matrix-holder"))
 	w.two_hats = make_user_at(*TWO_HATS[0], prefix="xq-matrix-two-hats", password=TEST_PASSWORD)
@@ -667,7 +693,8 @@ def probe_reports(probe: Probe, me: Holder, inside: str, outside: str) -> None:
 @pytest.mark.parametrize("who, role, node, every_probe", params())
 def test_powers_held_at_a_node(world, live_server, http_login, who, role, node, every_probe):
 	doctypes = app_doctypes()
-	assert not set(doctypes) - set(PAYLOADS), "a DocType without a record to probe: add it to PAYLOADS"
+	assert not set(doctypes) - set(PAYLOADS) - set(NOT_PROBED), "a DocType without a record to probe: add it to PAYLOADS"
+	doctypes = [doctype for doctype in doctypes if doctype not in NOT_PROBED]
 	user, password = pair_user(who, role, node, world)
 	me = holder(user)
 	assert (role, node) in me.held, f"{user} does not hold {role} at {node}"

@@ -29,7 +29,7 @@ APP_DOCTYPES = (
 	*("Building", "Building Unit", "Dwelling", "Facility", "Grid Profile", "Household"),
 	*("Organisation", "Resettlement Compound", "Resident", "Village Decision"),
 	*("Accountability Record", "Case Category", "Case Type", "Dispute", "Early Warning", "Early Warning Rule"),
-	"Measure Count",
+	*("Measure Count", "Personal Data Reveal"),
 	*("Emergency Incident", "Grid Event", "Handling Unit", "Petition", "Public Submission"),
 	*("Routing Rule", "SLA Rule", "Service Request", "Stability Risk Assessment", "Supervision"),
 )
