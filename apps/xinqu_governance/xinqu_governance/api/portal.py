@@ -18,12 +18,14 @@ def submit(
 ) -> dict:
 	"""File a submission; returns its tracking code (rate-limited per client address)."""
 	return submission.submit(
-		submission_type=submission_type,
-		jurisdiction=jurisdiction,
-		full_name=full_name,
-		phone=phone,
-		id_number=id_number,
-		category=category,
-		content=content,
-		service_type=service_type,
+		{
+			"submission_type": submission_type,
+			"jurisdiction": jurisdiction,
+			"full_name": full_name,
+			"phone": phone,
+			"id_number": id_number,
+			"category": category,
+			"content": content,
+			"service_type": service_type,
+		}
 	)

@@ -192,32 +192,14 @@ def submissions_per_hour() -> int:
 	return cint(frappe.conf.get("xinqu_portal_submissions_per_hour")) or DEFAULT_SUBMISSIONS_PER_HOUR
 
 
-def submit(
-	submission_type: str | None = None,
-	jurisdiction: str | None = None,
-	full_name: str | None = None,
-	phone: str | None = None,
-	id_number: str | None = None,
-	category: str | None = None,
-	content: str | None = None,
-	service_type: str | None = None,
-) -> dict:
-	"""File a petition, complaint or service request from the public portal; returns the tracking code."""
+def submit(values: dict) -> dict:
+	"""File a petition, complaint or service request from the public portal (`values`: the form's
+	fields, api/portal.py); returns the tracking code. Rate-limited per client address."""
 	if not count_request("submit", submissions_per_hour(), SUBMISSION_WINDOW_SECONDS):
 		frappe.throw(
 			_("Too many submissions from your address. Please try again in an hour."),
 			frappe.TooManyRequestsError,
 		)
-	values = {
-		"submission_type": submission_type,
-		"jurisdiction": jurisdiction,
-		"full_name": full_name,
-		"phone": phone,
-		"id_number": id_number,
-		"category": category,
-		"content": content,
-		"service_type": service_type,
-	}
 	return file_submission(values)
 
 
