@@ -8,6 +8,7 @@ import pytest
 from xinqu_governance.cases import case_events
 from xinqu_governance.cases.case_types import case_doctypes
 from xinqu_governance.cases.measure_counts import MEASURED_DOCTYPES
+from xinqu_governance.governance.personal_data import PERSONAL_DOCTYPES
 from xinqu_governance.governance.link_access import APP_DOCTYPES, app_modules
 
 SHIPPED_CASE_DOCTYPES = [
@@ -69,6 +70,13 @@ MEASURE_COUNTS = {
 	"on_trash": ["xinqu_governance.cases.measure_counts.before_case_change"],
 }
 SUMMARY_FOLLOWS = {"Case Category": "on_category_change", "Jurisdiction": "on_tree_change"}
+# a DocType holding ID or phone numbers keeps their masked copies and answers a save with only what
+# the user may read (governance/personal_data.py)
+PERSONAL_DATA = {
+	"validate": ["xinqu_governance.governance.personal_data.set_masked_numbers"],
+	"before_insert": ["xinqu_governance.governance.personal_data.keep_fetched_numbers"],
+	"on_change": ["xinqu_governance.governance.personal_data.hide_unreadable_numbers"],
+}
 
 
 def test_the_case_events_hang_on_every_doctype_and_the_link_check_on_the_apps():
@@ -82,6 +90,12 @@ def test_the_case_events_hang_on_every_doctype_and_the_link_check_on_the_apps():
 			expected = {**LINK_CHECK, "on_update": [f"xinqu_governance.cases.measure_counts.{SUMMARY_FOLLOWS[doctype]}"]}
 		else:
 			expected = LINK_CHECK
+		if doctype in PERSONAL_DOCTYPES:
+			expected = {
+				**expected,
+				**PERSONAL_DATA,
+				"validate": [*expected.get("validate", []), *PERSONAL_DATA["validate"]],
+			}
 		assert app_handlers(doc_events[doctype]) == expected, doctype
 	for doctype in ("Note", "User"):
 		assert not app_handlers(doc_events.get(doctype, {})), doctype
