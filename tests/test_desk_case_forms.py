@@ -81,11 +81,12 @@ def test_only_a_user_above_the_case_may_raise_supervision(people):
 def test_triage_is_offered_where_the_workflow_allows_it(people):
 	with as_user(people.staff_a1):
 		assert triage_targets(people.reported_event) == []  # not verified yet
+		# the Case Types marked as triage targets (cases/default_case_types.json), in their order
 		assert triage_targets(people.verified_event) == [
 			"Dispute",
+			"Emergency Incident",
 			"Petition",
 			"Service Request",
-			"Emergency Incident",
 		]
 	with as_user(people.grid_worker):
 		assert triage_targets(people.verified_event) == []

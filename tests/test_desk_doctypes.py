@@ -89,6 +89,8 @@ def stage_one_of_each(tree, people, created: list) -> None:
 	insert(created, {"doctype": "Routing Rule", "rule_name": unique("测试分派"), "territory": tree.town_a, "handling_level": "Village"})
 	insert(created, {"doctype": "SLA Rule", "rule_name": unique("测试时限"), "case_doctype": "Dispute", "resolution_hours": 72, "on_breach": "Escalate automatically"})
 	insert(created, {"doctype": "Early Warning Rule", "rule_name": unique("测试预警"), "rule_type": "Overdue Case", "case_doctype": "Dispute", "overdue_hours": 48, "level": "Blue"})
+	resident = frappe.get_all("Resident", filters={"jurisdiction": tree.grid_a1}, pluck="name", limit=1)[0]
+	insert(created, {"doctype": "Personal Data Reveal", "user": "Administrator", "revealed_on": frappe.utils.now_datetime(), "reason": "核对", "reference_doctype": "Resident", "reference_name": resident, "field_doctype": "Resident", "fieldname": "citizen_id"})
 
 
 @pytest.fixture(scope="module")

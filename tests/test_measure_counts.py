@@ -285,7 +285,7 @@ def test_a_rolled_back_save_leaves_the_summary_as_it_was(tree):
 def test_a_category_turning_law_related_recounts_its_petitions(tree):
 	t = tree
 	category = frappe.get_doc(
-		{"doctype": "Case Category", "category_name": unique("测试信访类别"), "used_for": "Petition", "is_law_related": 0}
+		{"doctype": "Case Category", "category_name": unique("测试信访类别"), "used_for": [{"case_type": "Petition"}], "is_law_related": 0}
 	).insert(ignore_permissions=True)
 	doc = make_case("Petition", t.village_a1, channel="Visit", category=category.name)
 	system_save(doc, reported_on="2025-03-02 09:00:00")

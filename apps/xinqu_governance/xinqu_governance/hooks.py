@@ -194,7 +194,7 @@ has_permission = {
 		*("Resident", "Household", "Resettlement Compound", "Building", "Building Unit", "Dwelling"),
 		*("Facility", "Grid Profile", "Organisation", "Village Decision"),
 		*("Dispute", "Petition", "Service Request", "Grid Event", "Stability Risk Assessment"),
-		*("Emergency Incident", "Supervision", "Accountability Record", "Early Warning"),
+		*("Emergency Incident", "Supervision", "Accountability Record", "Early Warning", "Measure Count"),
 	)
 }
 
