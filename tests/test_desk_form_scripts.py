@@ -37,6 +37,7 @@ def place():
 	tree.tag = tree.city[len("测试市") :]
 	tree.officer = make_user_at("Town Officer", tree.town_a, prefix="xq-script-town")
 	tree.admin = make_user_at("Governance Administrator", tree.city, prefix="xq-script-adm")
+	tree.grid_worker = make_user_at("Grid Worker", tree.grid_a1, prefix="xq-script-grid")
 	tree.compound = make_compound(tree.village_a1)
 	tree.building = frappe.get_doc(
 		{
@@ -69,7 +70,7 @@ def place():
 	for name in tree.units.values():
 		frappe.delete_doc("Handling Unit", name, force=True, ignore_permissions=True)
 	purge_registry(tree)
-	purge_tree(tree, users=[tree.officer, tree.admin])
+	purge_tree(tree, users=[tree.officer, tree.admin, tree.grid_worker])
 
 
 @pytest.fixture(scope="module")
@@ -169,6 +170,32 @@ def test_grid_profile_offers_only_the_grids_of_the_officers_town(place, officer)
 	assert set(options) == {place.grid_a1, place.grid_a2}  # not the villages, not town B's grid
 	officer.page.keyboard.press("Escape")
 	clean(officer)
+
+
+# --- tree_scope.bundle.js: the node of residents, households and cases (governance/tree_scope.py)
+
+
+def test_a_new_resident_offers_only_the_nodes_of_the_officers_town(place, officer):
+	"""The field is scoped on the tree on the server; the form searches it within the User Permissions."""
+	officer.open_new("Resident")
+	options = officer.link_options("jurisdiction", place.tag, expect=place.village_a1)
+	assert set(options) == {place.town_a, place.village_a1, place.village_a2, place.grid_a1, place.grid_a2}
+	officer.page.keyboard.press("Escape")
+	clean(officer)
+
+
+def test_a_grid_workers_new_event_and_household_are_preset_to_his_grid(place, chromium, live_server):
+	desk = desk_as(chromium, live_server, place.grid_worker, PASSWORD, DESKTOP)
+	try:
+		for doctype in ("Grid Event", "Household"):
+			desk.open_new(doctype)
+			desk.page.wait_for_function(
+				"([doctype, node]) => window.cur_frm && cur_frm.doctype === doctype && cur_frm.doc.jurisdiction === node",
+				arg=[doctype, place.grid_a1],
+			)
+		clean(desk)
+	finally:
+		desk.page.context.close()
 
 
 # --- resettlement_compound.js, facility.js, jurisdiction_assignment.js, routing_rule.js: the administrator

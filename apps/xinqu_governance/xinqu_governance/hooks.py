@@ -34,12 +34,14 @@ add_to_apps_screen = [
 # The case forms and lists (SLA headline and indicator, "Raise Supervision") for every case DocType,
 # which the boot names (`bootinfo.xinqu_case_doctypes`, from `cases.case_types`); a role workspace's
 # sidebar is booted only for users who may open the workspace (v16, `governance.workspaces`).
-app_include_js = ["case_desk.bundle.js", "personal_data.bundle.js"]
+app_include_js = ["case_desk.bundle.js", "personal_data.bundle.js", "tree_scope.bundle.js"]
 extend_bootinfo = [
 	# which fields are personal numbers, and whether the user may reveal one (governance.personal_data)
 	"xinqu_governance.governance.personal_data.add_to_boot",
 	"xinqu_governance.cases.case_types.add_case_doctypes_to_boot",
 	"xinqu_governance.governance.workspaces.drop_sidebars_of_forbidden_workspaces",
+	# the DocTypes whose node the form presets and searches itself (governance.tree_scope)
+	"xinqu_governance.governance.tree_scope.add_to_boot",
 ]
 
 # Installation
@@ -152,11 +154,18 @@ doc_events = {
 # the saved document a user gets back holds only the numbers the user may read
 from xinqu_governance.governance.personal_data import PERSONAL_DOCTYPES as _PERSONAL_DOCTYPES
 
-_SET_MASKED_NUMBERS = "xinqu_governance.governance.personal_data.set_masked_numbers"
+_PERSONAL_DATA = "xinqu_governance.governance.personal_data"
+_SET_MASKED_NUMBERS = f"{_PERSONAL_DATA}.set_masked_numbers"
+
+
+def _as_list(handlers) -> list:
+	return [] if not handlers else [handlers] if isinstance(handlers, str) else list(handlers)
+
+
 for _doctype in _PERSONAL_DOCTYPES:
 	_events = doc_events.setdefault(_doctype, {})
 	_events["validate"] = [*_events.get("validate", []), _SET_MASKED_NUMBERS]
-	_events["before_insert"] = "xinqu_governance.governance.personal_data.keep_fetched_numbers"
+	_events["before_insert"] = [*_as_list(_events.get("before_insert")), f"{_PERSONAL_DATA}.keep_fetched_numbers"]
 	# the REST answer to a user's save carries only what the user may read
 	_events["on_change"] = "xinqu_governance.governance.personal_data.hide_unreadable_numbers"
 
@@ -188,7 +197,7 @@ on_session_creation = "xinqu_governance.governance.session_csrf.issue_csrf_token
 # Jurisdiction Assignment): governance/node_powers.py. Lists stay scoped by User Permissions.
 
 has_permission = {
-	doctype: "xinqu_governance.governance.node_powers.has_node_permission"
+	doctype: ["xinqu_governance.governance.node_powers.has_node_permission"]
 	for doctype in (
 		*("Jurisdiction", "Jurisdiction Assignment", "Handling Unit", "Public Submission"),
 		*("Resident", "Household", "Resettlement Compound", "Building", "Building Unit", "Dwelling"),
@@ -197,6 +206,19 @@ has_permission = {
 		*("Emergency Incident", "Supervision", "Accountability Record", "Early Warning", "Measure Count"),
 	)
 }
+
+# The tables that grow with the city (governance/tree_scope.py): their `jurisdiction` field is scoped
+# by the User Permissions on the tree's lft/rgt ranges instead of Frappe's IN list of every node
+# below; documents keep Frappe's User Permission rule through the has_permission hook, and a new
+# record gets the node Frappe would have preset.
+from xinqu_governance.governance.tree_scope import TREE_SCOPED as _TREE_SCOPED
+
+_TREE_SCOPE = "xinqu_governance.governance.tree_scope"
+permission_query_conditions = {doctype: f"{_TREE_SCOPE}.scope_condition" for doctype in _TREE_SCOPED}
+for _doctype in _TREE_SCOPED:
+	has_permission[_doctype].append(f"{_TREE_SCOPE}.has_scope_permission")
+	_events = doc_events.setdefault(_doctype, {})
+	_events["before_insert"] = [*_as_list(_events.get("before_insert")), f"{_TREE_SCOPE}.set_default_node"]
 
 # the custom fields the code reads and the composite indexes of the case tables (SLA queue, assignment load)
 after_migrate = ["xinqu_governance.install.after_migrate"]

@@ -1,0 +1,36 @@
+// The node of a record in the desk's forms, for the DocTypes scoped on the tree (governance/tree_scope.py).
+// Their `jurisdiction` field is marked `ignore_user_permissions` so that Frappe does not expand the
+// User Permissions into IN lists in the SQL (the server applies them on the tree's ranges). For the
+// form, the field behaves as Frappe makes it without the mark: its search lists the nodes the User
+// Permissions allow (the field's copy in the form is unmarked, so the search applies them), and a new
+// record gets the node Frappe would preset (the User Permission marked default, or the only one).
+// Loaded on every desk page (hooks `app_include_js`); the DocTypes come with the boot.
+
+frappe.provide("xinqu_governance.tree_scope");
+
+const SCOPE_FIELD = "jurisdiction";
+
+xinqu_governance.tree_scope.default_node = function (doctype) {
+	const permissions = (frappe.defaults.get_user_permissions() || {}).Jurisdiction || [];
+	const allowed = permissions.filter((p) => !p.applicable_for || p.applicable_for === doctype);
+	const marked = allowed.filter((p) => p.is_default);
+	if (marked.length) return marked[0].doc;
+	return allowed.length === 1 ? allowed[0].doc : null;
+};
+
+function search_within_user_permissions(frm) {
+	if (frm.get_docfield(SCOPE_FIELD)) frm.set_df_property(SCOPE_FIELD, "ignore_user_permissions", 0);
+}
+
+for (const doctype of (frappe.boot && frappe.boot.xinqu_tree_scoped) || []) {
+	frappe.ui.form.on(doctype, {
+		onload(frm) {
+			search_within_user_permissions(frm);
+			if (frm.is_new() && !frm.doc[SCOPE_FIELD]) {
+				const node = xinqu_governance.tree_scope.default_node(doctype);
+				if (node) frm.set_value(SCOPE_FIELD, node);
+			}
+		},
+		refresh: search_within_user_permissions,
+	});
+}
