@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+"""Scoped pages, counts and the Overdue Queue as a town officer, against the best SQL of the same rows
+(benchmark, not a test; called by scripts/bench_city.py on the city site, or on its own on any built
+bench site):
+
+	.venv/bin/python scripts/bench_scoping.py --db xinqu_city_bench
+
+Each figure is the median (and min) of rotated rounds in ms, measured in one run, with the ratio to
+the nested-set SQL (`jurisdiction in (select name from tabJurisdiction where lft >= … and rgt <= …)`)
+that returns the same rows; the rows are compared first. Frappe's own path is timed as the user
+(`frappe.get_list`, `frappe.client.get_count`, `frappe.desk.query_report.run`), its share included.
+"""
+
+import argparse
+import json
+import sys
+
+from bench_common import REPO, connect, mariadb_settings, rotated_medians
+
+TOWN = "小峡镇"
+USER = "bench.town@bench.xinqu.example"
+FIELDS = ["name", "full_name", "sex", "birth_date", "jurisdiction", "creation"]
+
+
+def town_officer(frappe) -> str:
+	"""The benchmark's Town Officer at TOWN (made once, through a Jurisdiction Assignment)."""
+	if not frappe.db.exists("User", USER):
+		frappe.get_doc({"doctype": "User", "email": USER, "first_name": "Town Officer", "send_welcome_email": 0}).insert(
+			ignore_permissions=True
+		)
+	if not frappe.db.exists("Jurisdiction Assignment", {"user": USER, "jurisdiction": TOWN, "role": "Town Officer"}):
+		frappe.get_doc(
+			{
+				"doctype": "Jurisdiction Assignment",
+				"user": USER,
+				"role": "Town Officer",
+				"jurisdiction": TOWN,
+				"valid_from": "2015-01-09",
+			}
+		).insert(ignore_permissions=True)
+	frappe.db.commit()
+	return USER
+
+
+def as_user(frappe, user, fn):
+	def call():
+		frappe.set_user(user)
+		try:
+			return fn()
+		finally:
+			frappe.set_user("Administrator")
+
+	return call
+
+
+def figure(timings: dict, name: str, best: str, extra: dict | None = None) -> dict:
+	ms, low = timings[name]
+	best_ms, best_low = timings[best]
+	return {
+		"median_ms": round(ms, 2),
+		"min_ms": round(low, 2),
+		f"{best}_median_ms": round(best_ms, 2),
+		f"{best}_min_ms": round(best_low, 2),
+		"ratio": round(ms / best_ms, 2) if best_ms else None,
+		**(extra or {}),
+	}
+
+
+def time_residents(frappe, user: str, lft: int, rgt: int, rounds: int) -> dict:
+	"""The resident list as the town officer opens it (his scope only), and filtered to his town with
+	`descendants of (inclusive)`; its count; against the nested-set SQL of the same rows."""
+	from frappe.client import get_count
+
+	nested = "r.jurisdiction in (select j.name from `tabJurisdiction` j where j.lft >= %(lft)s and j.rgt <= %(rgt)s)"
+	values = {"lft": lft, "rgt": rgt}
+
+	def page():
+		return frappe.get_list("Resident", fields=FIELDS, order_by="creation desc", limit_page_length=20)
+
+	def filtered_page():
+		return frappe.get_list(
+			"Resident",
+			fields=FIELDS,
+			filters={"jurisdiction": ["descendants of (inclusive)", TOWN]},
+			order_by="creation desc",
+			limit_page_length=20,
+		)
+
+	def count():
+		return get_count("Resident")
+
+	def nested_set_page():
+		return frappe.db.sql(
+			f"""select r.name, r.full_name, r.sex, r.birth_date, r.jurisdiction, r.creation from `tabResident` r
+			where {nested} order by r.creation desc limit 20""",
+			values,
+			as_dict=True,
+		)
+
+	def nested_set_count():
+		return frappe.db.sql(f"select count(*) from `tabResident` r where {nested}", values)[0][0]
+
+	measures = {
+		"page": as_user(frappe, user, page),
+		"filtered_page": as_user(frappe, user, filtered_page),
+		"count": as_user(frappe, user, count),
+		"nested_set_page": nested_set_page,
+		"nested_set_count": nested_set_count,
+	}
+	def newest(rows):  # bulk-loaded rows share creation times: the page is the same 20 newest
+		return [row.creation for row in rows]
+
+	same = {
+		"page": newest(measures["page"]()) == newest(nested_set_page()),
+		"filtered_page": newest(measures["filtered_page"]()) == newest(nested_set_page()),
+		"count": measures["count"]() == nested_set_count(),
+	}
+	timings = rotated_medians(measures, rounds)
+	out = {
+		"residents_in_scope": nested_set_count(),
+		"nodes_in_scope": frappe.db.count("Jurisdiction", {"lft": (">=", lft), "rgt": ("<=", rgt)}),
+		"page_of_20": figure(timings, "page", "nested_set_page", {"same_rows": same["page"]}),
+		"page_of_20_filtered_by_town": figure(
+			timings, "filtered_page", "nested_set_page", {"same_rows": same["filtered_page"]}
+		),
+		"exact_count": figure(timings, "count", "nested_set_count", {"same_count": same["count"]}),
+		"plans": {
+			"page": explain(frappe, f"select r.name from `tabResident` r where {nested} order by r.creation desc limit 20", values),
+			"count": explain(frappe, f"select count(*) from `tabResident` r where {nested}", values),
+		},
+	}
+	print(json.dumps({"scoped_residents": out}, ensure_ascii=False, default=str), flush=True)
+	return out
+
+
+def time_queue(frappe, user: str, lft: int, rgt: int, rounds: int) -> dict:
+	"""The Overdue Queue of the town as its officer, against the same pages in raw SQL (per case type
+	and status, ordered by deadline, merged)."""
+	from frappe.desk.query_report import run as run_report
+	from xinqu_governance.cases.case_types import case_doctypes
+
+	page_length = 100
+
+	def report():
+		return run_report("Overdue Queue", filters={"jurisdiction": TOWN})["result"]
+
+	def raw():
+		rows = []
+		for doctype in case_doctypes():
+			for status in ("Overdue", "Due Soon"):
+				rows += frappe.db.sql(
+					f"""select c.name, c.resolution_due from `tab{doctype}` c
+					where c.sla_status = %(status)s and c.closed_on is null and c.is_withdrawn = 0
+					and c.jurisdiction in (select j.name from `tabJurisdiction` j where j.lft >= %(lft)s and j.rgt <= %(rgt)s)
+					order by c.resolution_due limit %(limit)s""",
+					{"status": status, "lft": lft, "rgt": rgt, "limit": page_length},
+					as_dict=True,
+				)
+		rows.sort(key=lambda row: row.resolution_due)
+		return rows[:page_length]
+
+	through_report = as_user(frappe, user, report)
+	shown = [row.get("case") for row in through_report() if isinstance(row, dict)]
+	same = shown == [row.name for row in raw()]
+	timings = rotated_medians({"report": through_report, "raw_sql": raw}, rounds)
+	out = {"rows": len(shown), **figure(timings, "report", "raw_sql", {"same_rows": same})}
+	print(json.dumps({"overdue_queue": out}, ensure_ascii=False), flush=True)
+	return out
+
+
+def explain(frappe, sql: str, values: dict) -> list:
+	return [
+		{key: row.get(key) for key in ("table", "type", "key", "rows", "Extra")}
+		for row in frappe.db.sql(f"explain {sql}", values, as_dict=True)
+	]
+
+
+def main() -> int:
+	parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+	parser.add_argument("--db", default="xinqu_city_bench")
+	parser.add_argument("--rounds", type=int, default=15)
+	args = parser.parse_args()
+	frappe = connect(REPO / "sites" / args.db)
+	frappe.flags.in_test = False
+	user = town_officer(frappe)
+	lft, rgt = frappe.db.get_value("Jurisdiction", TOWN, ["lft", "rgt"])
+	results = {
+		"mariadb_settings": mariadb_settings(frappe),
+		"scoped_residents": time_residents(frappe, user, lft, rgt, args.rounds),
+		"overdue_queue": time_queue(frappe, user, lft, rgt, args.rounds),
+	}
+	print(json.dumps(results, ensure_ascii=False, indent=1, default=str))
+	return 0
+
+
+if __name__ == "__main__":
+	sys.exit(main())
