@@ -10,6 +10,7 @@ from xinqu_governance.cases.case_types import case_doctypes
 from xinqu_governance.cases.measure_counts import MEASURED_DOCTYPES
 from xinqu_governance.governance.personal_data import PERSONAL_DOCTYPES
 from xinqu_governance.governance.link_access import APP_DOCTYPES, app_modules
+from xinqu_governance.governance.tree_scope import TREE_SCOPED
 
 SHIPPED_CASE_DOCTYPES = [
 	"Dispute",
@@ -77,6 +78,8 @@ PERSONAL_DATA = {
 	"before_insert": ["xinqu_governance.governance.personal_data.keep_fetched_numbers"],
 	"on_change": ["xinqu_governance.governance.personal_data.hide_unreadable_numbers"],
 }
+# a new resident, household or case without a node gets the one Frappe would preset (governance/tree_scope.py)
+TREE_SCOPE_DEFAULT = "xinqu_governance.governance.tree_scope.set_default_node"
 
 
 def test_the_case_events_hang_on_every_doctype_and_the_link_check_on_the_apps():
@@ -96,6 +99,8 @@ def test_the_case_events_hang_on_every_doctype_and_the_link_check_on_the_apps():
 				**PERSONAL_DATA,
 				"validate": [*expected.get("validate", []), *PERSONAL_DATA["validate"]],
 			}
+		if doctype in TREE_SCOPED:
+			expected = {**expected, "before_insert": [*expected.get("before_insert", []), TREE_SCOPE_DEFAULT]}
 		assert app_handlers(doc_events[doctype]) == expected, doctype
 	for doctype in ("Note", "User"):
 		assert not app_handlers(doc_events.get(doctype, {})), doctype

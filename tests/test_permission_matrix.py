@@ -48,6 +48,7 @@ import pytest
 from frappe.utils import add_days, cint, getdate, now_datetime
 from xinqu_demo.demo_data.accounts import DEMO_PASSWORD, ensure_demo_passwords
 from xinqu_governance.governance.roles import GOVERNANCE_ROLES
+from xinqu_governance.governance.tree_scope import TREE_SCOPED
 from xinqu_governance.portal.tracking import generate_tracking_code
 from xinqu_governance.profile import apply_profile
 from xinqu_governance.tests.factories import make_assignment, make_tree, make_user
@@ -130,12 +131,15 @@ def is_stored(doc) -> bool:
 
 
 def user_permission_places(doc) -> list:
-	"""What Frappe's User Permissions on Jurisdiction check: a Jurisdiction's own node, and every Link to
-	Jurisdiction (not marked ignore_user_permissions) that has a value, in the record and its rows."""
+	"""What the User Permissions on Jurisdiction check: a Jurisdiction's own node, and every Link to
+	Jurisdiction not marked ignore_user_permissions that has a value, in the record and its rows; the
+	large tables' `jurisdiction` is marked for Frappe and scoped by the same User Permissions on the
+	tree (TREE_SCOPED: docs/architecture.md "Jurisdiction")."""
 	places = [node_of(doc)] if doc.doctype == "Jurisdiction" else []
 	for row in [doc, *doc.get_all_children()]:
 		for df in frappe.get_meta(row.doctype).get_link_fields():
-			if df.options == "Jurisdiction" and not df.ignore_user_permissions and row.get(df.fieldname):
+			scopes = not df.ignore_user_permissions or (df.fieldname == "jurisdiction" and row.doctype in TREE_SCOPED)
+			if df.options == "Jurisdiction" and scopes and row.get(df.fieldname):
 				places.append(row.get(df.fieldname))
 	return places
 

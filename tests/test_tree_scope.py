@@ -158,3 +158,15 @@ def test_a_new_record_gets_the_node_frappe_would_preset(world):
 			frappe.get_doc({"doctype": "Resident", "full_name": unique("居民"), "citizen_id": citizen_ids()[0]}).insert()
 	finally:
 		frappe.set_user("Administrator")
+
+
+def test_the_forms_search_of_the_node_keeps_to_the_user_permissions(world):
+	from xinqu_governance.api.scope import search_nodes
+
+	tag = world.city[len("测试市") :]
+	frappe.set_user(world.town_officer)
+	try:
+		found = {row[0] for row in search_nodes("Jurisdiction", tag, page_len=50)}
+	finally:
+		frappe.set_user("Administrator")
+	assert found == {world.town_a, world.village_a1, world.village_a2, world.grid_a1, world.grid_a2}

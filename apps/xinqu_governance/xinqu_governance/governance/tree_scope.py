@@ -99,7 +99,7 @@ def scope_condition(user: str | None = None, doctype: str | None = None) -> str:
 	user = user or frappe.session.user
 	table = frappe.qb.DocType(doctype)
 	criterion = scope_criterion(user, doctype, table[SCOPE_FIELD])
-	return criterion.get_sql(quote_char="`") if criterion is not None else ""
+	return criterion.get_sql(quote_char="`", with_namespace=True) if criterion is not None else ""
 
 
 def allowed_nodes(user: str, doctype: str) -> list[str]:

@@ -2,8 +2,8 @@
 // Their `jurisdiction` field is marked `ignore_user_permissions` so that Frappe does not expand the
 // User Permissions into IN lists in the SQL (the server applies them on the tree's ranges). For the
 // form, the field behaves as Frappe makes it without the mark: its search lists the nodes the User
-// Permissions allow (the field's copy in the form is unmarked, so the search applies them), and a new
-// record gets the node Frappe would preset (the User Permission marked default, or the only one).
+// Permissions allow (`api/scope.search_nodes`, Frappe's own search of Jurisdiction), and a new record
+// gets the node Frappe would preset (the User Permission marked default, or the only one).
 // Loaded on every desk page (hooks `app_include_js`); the DocTypes come with the boot.
 
 frappe.provide("xinqu_governance.tree_scope");
@@ -19,18 +19,18 @@ xinqu_governance.tree_scope.default_node = function (doctype) {
 };
 
 function search_within_user_permissions(frm) {
-	if (frm.get_docfield(SCOPE_FIELD)) frm.set_df_property(SCOPE_FIELD, "ignore_user_permissions", 0);
+	// Frappe would search every node (the field is marked); the app's search keeps to the User Permissions
+	frm.set_query(SCOPE_FIELD, () => ({ query: "xinqu_governance.api.scope.search_nodes" }));
 }
 
 for (const doctype of (frappe.boot && frappe.boot.xinqu_tree_scoped) || []) {
 	frappe.ui.form.on(doctype, {
+		setup: search_within_user_permissions,
 		onload(frm) {
-			search_within_user_permissions(frm);
 			if (frm.is_new() && !frm.doc[SCOPE_FIELD]) {
 				const node = xinqu_governance.tree_scope.default_node(doctype);
 				if (node) frm.set_value(SCOPE_FIELD, node);
 			}
 		},
-		refresh: search_within_user_permissions,
 	});
 }
