@@ -10,6 +10,7 @@ from contextlib import contextmanager
 
 import frappe
 import pytest
+from frappe.utils import add_days, get_first_day, getdate, nowdate
 
 from xinqu_governance.cases.edit_rights import mark_system_write
 from xinqu_governance.cases.measure_counts import (
@@ -22,7 +23,6 @@ from xinqu_governance.cases.measure_counts import (
 	split_period,
 )
 from xinqu_governance.cases.report.governance_measures.governance_measures import execute, gather_figures
-from frappe.utils import add_days, get_first_day, getdate, nowdate
 
 from tests.case_factories import case_profile, make_case, new_tree, purge_cases, stage, unique  # noqa: F401
 from tests.factories import purge_tree

@@ -505,8 +505,9 @@ def rebuild_measure_counts(source_keys: list[str] | None = None, commit: bool = 
 
 def replace_summary(source_keys: list[str]) -> int:
 	"""Per source one aggregate over its table (per case node and day), rolled up the tree and written
-	a month at a time (that month's day rows and its month row): the counts held in memory at once
-	are one month's, whatever the years of cases."""
+	a month at a time (that month's day rows and its month row): the rolled-up counts held at once are
+	one month's, whatever the years of cases (the aggregate's rows, at most one per case node and day
+	with a case, are read whole, as lists)."""
 	M = frappe.qb.DocType(SUMMARY)
 	frappe.qb.from_(M).delete().where(M.source.isin(source_keys)).run()
 	chain = ancestors_of()
