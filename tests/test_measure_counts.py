@@ -429,3 +429,33 @@ def test_the_patch_counts_the_day_rows_of_an_existing_summary_on_its_new_index(t
 	assert frappe.db.get_value("Measure Count", summary_name(*month_row), "count") == kept[month_row]
 	frappe.delete_doc("Dispute", doc.name, ignore_permissions=True, force=True)
 	frappe.db.commit()
+
+
+def test_the_rebuild_writes_only_the_rows_that_differ(tree):
+	"""The daily rebuild compares each source's month (its day rows and month row) with what is stored:
+	run again on what it wrote it writes nothing; a count changed behind its back and a row
+	no case counts towards are put right, and nothing else is touched."""
+	t = tree
+	doc = make_case("Dispute", t.village_b1, parties=[{"party_name": unique("当事人"), "satisfaction": "Satisfied"}])
+	system_save(doc, reported_on="2025-02-02 09:00:00", closed_on="2025-02-11 10:00:00", outcome="Agreement")
+	frappe.db.commit()
+	lft, rgt = frappe.db.get_value("Jurisdiction", t.city, ["lft", "rgt"])
+	nodes = frappe.get_all("Jurisdiction", filters={"lft": (">=", lft), "rgt": ("<=", rgt)}, pluck="name")
+	rebuild_measure_counts()  # the site's rows settled (the lifecycle leaves rows counted down to 0)
+	assert rebuild_measure_counts() == 0
+	kept = stored_summary(nodes)
+
+	from xinqu_governance.cases.measure_counts import summary_name, write_summary
+
+	day_row = ("dispute_concluded", t.village_b1, 202502, 20250211, "concluded")
+	frappe.db.set_value("Measure Count", summary_name(*day_row), "count", kept[day_row] + 5, update_modified=False)
+	stray = ("dispute_reported", t.village_b1, 201901, 20190105, "civil")  # no case on that day
+	write_summary({stray: 3}, increment=False)
+	frappe.db.commit()
+	untouched = frappe.db.get_value("Measure Count", summary_name("dispute_reported", t.village_b1, 202502, 20250202, "civil"), "modified")
+	assert rebuild_measure_counts() == 2
+	assert stored_summary(nodes) == kept == rebuilt_summary(nodes)
+	assert not frappe.db.exists("Measure Count", summary_name(*stray))
+	assert frappe.db.get_value("Measure Count", summary_name("dispute_reported", t.village_b1, 202502, 20250202, "civil"), "modified") == untouched
+	frappe.delete_doc("Dispute", doc.name, ignore_permissions=True, force=True)
+	frappe.db.commit()

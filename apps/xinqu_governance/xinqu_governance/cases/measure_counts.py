@@ -28,7 +28,9 @@ Both grains are counted by the same query (per source, rows grouped by case node
 apart:
 
 - `rebuild_measure_counts` (the daily job, and the patches that fill the summary on an existing site):
-  one aggregate per source over its table, rolled up the tree and written a month at a time;
+  one aggregate per source over its table, rolled up the tree and compared a month at a time with
+  the stored rows, writing only the rows that differ (the day rows make the summary ~12x larger than
+  month rows alone: rewriting all of it daily would be its cost, docs/benchmarks.md);
 - the case lifecycle: before a case is written its own counts are read from the tables, after it
   they are read again, and the difference is added to its node and every node above it, both grains,
   in the save's transaction (increments: saves at the same time in one town add up, a rollback takes
@@ -367,12 +369,15 @@ def count_by_node_day(source: Source, case_name: str | None = None) -> list[tupl
 
 OLD_SUMMARY_INDEX = ("jurisdiction", "month", "figure", "count")  # before the day rows
 SUMMARY_INDEX = ("jurisdiction", "day", "month", "figure", "count")
+REBUILD_INDEX = ("source", "month", "count")
 
 
 def ensure_summary_index() -> None:
-	"""The summary's one index: per node, month rows (`day` 0, a month range) and day rows (a `day`
-	range), covered; the index it replaces is dropped."""
+	"""The summary's indexes: the report's, per node month rows (`day` 0, a month range) and day rows
+	(a `day` range), covered; the rebuild's, a source's rows of one month (both grains) with their
+	names and counts, covered. The index the report's replaces is dropped."""
 	frappe.db.add_index(SUMMARY, list(SUMMARY_INDEX))
+	frappe.db.add_index(SUMMARY, list(REBUILD_INDEX))
 	old = frappe.db.get_index_name(list(OLD_SUMMARY_INDEX))
 	if frappe.db.has_index(f"tab{SUMMARY}", old):
 		frappe.db.sql_ddl(f"alter table `tab{SUMMARY}` drop index `{old}`")
@@ -495,8 +500,9 @@ def rolled_up(counts: dict, chain=None) -> dict:
 
 
 def rebuild_measure_counts(source_keys: list[str] | None = None, commit: bool = True) -> int:
-	"""The summary counted again from the case tables (the daily job; a patch on existing sites).
-	Returns the number of rows written."""
+	"""The summary counted again from the case tables (the daily job; the patches on existing sites).
+	Returns the number of rows written or deleted: only those whose count differs from what is
+	stored (none, when the lifecycle kept every write)."""
 	written = replace_summary(source_keys or [source.key for source in SOURCES])
 	if commit:
 		frappe.db.commit()
@@ -504,23 +510,41 @@ def rebuild_measure_counts(source_keys: list[str] | None = None, commit: bool = 
 
 
 def replace_summary(source_keys: list[str]) -> int:
-	"""Per source one aggregate over its table (per case node and day), rolled up the tree and written
-	a month at a time (that month's day rows and its month row): the rolled-up counts held at once are
-	one month's, whatever the years of cases (the aggregate's rows, at most one per case node and day
-	with a case, are read whole, as lists)."""
+	"""Per source one aggregate over its table (per case node and day), rolled up the tree and compared
+	a month at a time (that month's day rows and its month row) with the rows stored for the source
+	and month (one covering range of the `(source, month, count)` index): the rows whose count differs
+	are written, those no longer counted deleted. The counts held at once are one month's, whatever the
+	years of cases (the aggregate's rows, at most one per case node and day with a case, are read
+	whole, as lists). Returns the number of rows written and deleted."""
 	M = frappe.qb.DocType(SUMMARY)
-	frappe.qb.from_(M).delete().where(M.source.isin(source_keys)).run()
 	chain = ancestors_of()
-	written = 0
+	changed = 0
 	for key in source_keys:
 		source = SOURCE_BY_KEY[key]
 		rows = count_by_node_day(source)
 		rows.sort(key=lambda row: int(row[1]))
-		for _month, days in groupby(rows, key=lambda row: int(row[1]) // 100):
-			counts = rolled_up(node_counts(source, list(days)), chain)
-			write_summary(counts, increment=False)
-			written += len(counts)
-	return written
+		by_month = {month: list(days) for month, days in groupby(rows, key=lambda row: int(row[1]) // 100)}
+		stored_months = (
+			frappe.qb.from_(M).select(M.month).distinct().where(M.source == key).run(pluck=True)
+		)
+		for month in sorted(set(by_month) | set(stored_months)):
+			counts = rolled_up(node_counts(source, by_month.get(month, [])), chain)
+			stored = dict(
+				frappe.qb.from_(M)
+				.select(M.name, M["count"])
+				.where((M.source == key) & (M.month == month))
+				.run()
+			)
+			named = {summary_name(*row_key): row_key for row_key in counts}
+			differing = {
+				row_key: counts[row_key] for name, row_key in named.items() if stored.get(name) != counts[row_key]
+			}
+			write_summary(differing, increment=False)
+			stale = sorted(set(stored) - set(named))
+			for start in range(0, len(stale), 2000):
+				frappe.qb.from_(M).delete().where(M.name.isin(stale[start : start + 2000])).run()
+			changed += len(differing) + len(stale)
+	return changed
 
 
 # ---------------------------------------------------------------------------------------------
