@@ -199,16 +199,11 @@ def insert_cases(frappe, args, results):
 			"Jurisdiction", filters={"level": "Town"}, fields=["name", "parent_jurisdiction"], as_list=True
 		)
 	)
-	dispute_categories = [
-		c
-		for c in frappe.get_all(
-			"Case Category", filters={"used_for": ("in", ["All", "Dispute"])}, pluck="name"
-		)
-		if c not in ("治安", "民族宗教")
-	]
-	petition_categories = frappe.get_all(
-		"Case Category", filters={"used_for": ("in", ["All", "Petition"])}, pluck="name"
-	)
+	from xinqu_governance.cases.doctype.case_category.case_category import categories_for
+
+	# (used_for is a table of case types since the case types became data)
+	dispute_categories = [c for c in categories_for("Dispute") if c not in ("治安", "民族宗教")]
+	petition_categories = categories_for("Petition")
 
 	def unit_at(level, village, town, doctype):
 		if level == "Village":

@@ -1,21 +1,21 @@
 #!/usr/bin/env python3
 """Governance Measures benchmark (not a test): the report of one town as its Town Officer, read from the
-Measure Count summary (whole months) and the case tables (the days around them), against the same
-aggregation straight from the case tables (what the report did before the summary), measured in one
-run on an existing benchmark site.
+Measure Count summary (whole months from its month rows, the days around them from its day rows),
+against the same aggregation straight from the case tables (what the report did before the summary),
+measured in one run on an existing benchmark site.
 
 	.venv/bin/python scripts/bench_cases.py --cases 300000 --no-docs      # builds xinqu_cases_bench
 	.venv/bin/python scripts/bench_measures.py --db xinqu_cases_bench
 	.venv/bin/python scripts/bench_city.py                                 # city scale, calls this too
 
 Periods (the previous period of the same length is counted too, as the report does):
-- one year: the last twelve whole months (summary only);
-- one month: last month (summary only);
-- month to date: the report's default (the days of this month, and as many before it: case tables).
+- one year: the last twelve whole months (month rows);
+- one month: last month (month rows; its previous period cuts a month: day rows);
+- month to date: the report's default (the days of this month, and as many before it: day rows).
 Each is timed through `frappe.desk.query_report.run` as the user (the framework's share included) and
 as the raw aggregation over the case tables (`gather_figures(..., from_summary=False)`), in rotated
 rounds; the two give the same rows (checked first). Printed with the MariaDB server's settings and the
-EXPLAIN of the summary query and of a day-range query.
+EXPLAIN of the summary query (a year; last month and its previous period) and of a raw day-range query.
 """
 
 import argparse
@@ -102,6 +102,7 @@ def time_measures(frappe, rounds: int, raw_rounds: int) -> dict:
 			(lft, rgt),
 		)[0][0],
 		"summary_rows": frappe.db.count("Measure Count"),
+		"summary_day_rows": frappe.db.count("Measure Count", {"day": (">", 0)}),
 	}
 	for label, (start, end) in periods(getdate(today())).items():
 		filters = {"jurisdiction": TOWN, "from_date": str(start), "to_date": str(end)}
@@ -155,14 +156,26 @@ def strip(rows) -> list:
 
 
 def plans(frappe, scope) -> dict:
-	"""EXPLAIN of the summary query (a year of months) and of one source's day-range query."""
+	"""EXPLAIN of the summary query (a year of months; last month's previous period, days) and of one
+	source's raw day-range query."""
 	from frappe.utils import add_days, getdate, today
-	from xinqu_governance.cases.measure_counts import SOURCE_BY_KEY, count_in_scope, summary_in_scope, yyyymm
+	from xinqu_governance.cases.measure_counts import (
+		SOURCE_BY_KEY,
+		count_in_scope,
+		split_period,
+		summary_in_scope,
+		yyyymm,
+	)
+	from xinqu_governance.cases.report.governance_measures.governance_measures import get_periods
 
 	day = getdate(today())
 	out = {}
 	summary_in_scope(scope, (yyyymm(add_days(day, -365)), yyyymm(day)))
 	out["summary"] = explain(frappe, frappe.db.last_query)
+	first, last = periods(day)["one_month"]
+	_this, previous = get_periods(frappe._dict(from_date=first, to_date=last))
+	summary_in_scope(scope, *split_period(*previous))
+	out["summary_days"] = explain(frappe, frappe.db.last_query)
 	count_in_scope(SOURCE_BY_KEY["dispute_concluded"], scope, (add_days(day, -10), day))
 	out["disputes_concluded_days"] = explain(frappe, frappe.db.last_query)
 	return out

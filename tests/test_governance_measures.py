@@ -11,7 +11,7 @@ the lifecycle would.
 import frappe
 import pytest
 
-from xinqu_governance.cases.measure_counts import direct_write
+from xinqu_governance.cases.measure_counts import SOURCES, direct_write, replace_summary
 from xinqu_governance.cases.report.governance_measures.governance_measures import execute, get_periods
 
 from tests.case_factories import PASSWORD, as_user, case_profile, make_case, new_tree, purge_cases, stage, unique  # noqa: F401
@@ -326,6 +326,31 @@ def test_satisfaction_takes_residents_own_ratings_first_and_shows_each_source():
 	assert rows["Satisfaction Rate (Recorded by Staff)"][0] == 66.7
 	assert rows["Satisfaction Rate"][0] == 66.7  # 4 of 6
 	assert below(t.town_a, "Satisfaction Rate") == {t.village_a1: 60.0, t.village_a2: 100.0}
+
+
+def test_periods_that_cut_months_are_read_from_the_summary_alone(cases):
+	"""This period (March) is a whole month, the previous one (29 Jan – 28 Feb) cuts January; 5–22 March
+	and its previous period (15 Feb – 4 Mar) are days only. The cases' rows changed behind the
+	summary's back (raw SQL, as no save would) change none of the report's numbers — it read no case
+	table — until the summary is counted again from them."""
+	t = cases
+	periods = (THIS, {"from_date": "2025-03-05", "to_date": "2025-03-22"})
+	before = [run(t.county, **period) for period in periods]
+	assert before[0]["Civil Cases"][:2] == (6, 2) and before[1]["Civil Cases"][:2] == (3, 3)
+	assert before[0]["Mass Incidents"][:2] == (2, 2)
+	nodes = frappe.get_all(
+		"Jurisdiction",
+		filters={"lft": (">=", frappe.db.get_value("Jurisdiction", t.county, "lft")),
+				 "rgt": ("<=", frappe.db.get_value("Jurisdiction", t.county, "rgt"))},
+		pluck="name",
+	)
+	for table in ("Dispute", "Petition", "Emergency Incident"):
+		frappe.db.sql(f"update `tab{table}` set is_withdrawn = 1 where jurisdiction in %s", [nodes])
+	frappe.db.sql("update `tabDispute Party` set satisfaction = 'Dissatisfied' where parenttype = 'Dispute'")
+	assert [run(t.county, **period) for period in periods] == before
+	replace_summary([source.key for source in SOURCES])  # in the test's transaction, rolled back after it
+	after = [run(t.county, **period) for period in periods]
+	assert after[0]["Civil Cases"][:2] == after[1]["Civil Cases"][:2] == (0, 0)
 
 
 def test_rows_below_each_measure_are_the_next_level_and_add_up(cases):

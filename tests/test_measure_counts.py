@@ -1,18 +1,22 @@
 """Governance Measures' summary (Measure Count, cases/measure_counts.py) kept by the case lifecycle: after
-a random sequence of saves and deletes of cases it holds what a rebuild from the case tables counts,
-and the report read from it gives the numbers of an aggregation over the cases computed here, in
-Python, for whole months and for periods that cut months."""
+a random sequence of saves and deletes of cases it holds what a rebuild from the case tables counts
+(month rows and day rows), and the report read from it gives the numbers of an aggregation over the
+cases computed here, in Python, for whole months and for periods that cut months (month to date, a
+previous period 2 Oct–31 Oct, a period across a year's end) — without a query on a case table."""
 
 import random
+import re
+from contextlib import contextmanager
 
 import frappe
 import pytest
+from frappe.utils import add_days, get_first_day, getdate, nowdate
 
 from xinqu_governance.cases.edit_rights import mark_system_write
 from xinqu_governance.cases.measure_counts import (
 	SOURCES,
 	Scope,
-	count_by_node_month,
+	count_by_node_day,
 	node_counts,
 	rebuild_measure_counts,
 	rolled_up,
@@ -43,8 +47,10 @@ RESULTS = ("Continued", "Agreement", "Partial Agreement", "Mediation Failed")
 OUTCOMES = ("", "Agreement", "Partial Agreement", "Mediation Failed", "Referred to Court")
 RATINGS = ("", "Satisfied", "Basically Satisfied", "Dissatisfied")
 LEVELS = ("Village", "Town", "District", "County")
-# four months, 2025-01 .. 2025-04
-DAYS = [f"2025-{m:02d}-{d:02d}" for m, last in ((1, 31), (2, 28), (3, 31), (4, 30)) for d in range(1, last + 1)]
+# seven months across a year's end, 2024-10 .. 2025-04
+MONTHS = ((2024, 10, 31), (2024, 11, 30), (2024, 12, 31), (2025, 1, 31), (2025, 2, 28), (2025, 3, 31), (2025, 4, 30))
+DAYS = [f"{y}-{m:02d}-{d:02d}" for y, m, last in MONTHS for d in range(1, last + 1)]
+CASE_TABLES = re.compile(r"`tab(Dispute|Dispute Party|Mediation Session|Petition|Service Request|Emergency Incident)`")
 
 
 def moment(rng):
@@ -125,18 +131,18 @@ def stored_summary(nodes) -> dict:
 	M = frappe.qb.DocType("Measure Count")
 	rows = (
 		frappe.qb.from_(M)
-		.select(M.source, M.jurisdiction, M.month, M.figure, M["count"])
+		.select(M.source, M.jurisdiction, M.month, M.day, M.figure, M["count"])
 		.where(M.jurisdiction.isin(nodes) & (M["count"] != 0))
 		.run()
 	)
-	return {(source, node, month, figure): n for source, node, month, figure, n in rows}
+	return {(source, node, month, day, figure): n for source, node, month, day, figure, n in rows}
 
 
 def rebuilt_summary(nodes) -> dict:
 	"""What a rebuild writes for `nodes`: each node's subtree counted from the case tables."""
 	out = {}
 	for source in SOURCES:
-		counts = rolled_up(node_counts(source, count_by_node_month(source)))
+		counts = rolled_up(node_counts(source, count_by_node_day(source)))
 		out.update({key: n for key, n in counts.items() if key[1] in nodes and n})
 	return out
 
@@ -203,8 +209,29 @@ def python_figures(nodes, period) -> dict:
 	return out
 
 
+@contextmanager
+def case_table_queries():
+	"""The queries run inside the block that name a case table the summary counts (frappe.db.sql
+	watched, not replaced: every query still runs)."""
+	seen, sql = [], frappe.db.sql
+
+	def watched(query, *args, **kwargs):
+		if CASE_TABLES.search(str(query)):
+			seen.append(str(query))
+		return sql(query, *args, **kwargs)
+
+	frappe.db.sql = watched
+	try:
+		yield seen
+	finally:
+		frappe.db.sql = sql
+
+
 def report_totals(scope, period, from_summary=True) -> dict:
-	figures = gather_figures(scope, {"p": period}, from_summary=from_summary)
+	with case_table_queries() as queries:
+		figures = gather_figures(scope, {"p": period}, from_summary=from_summary)
+	# the summary's path reads no case table; the raw one does (or this check could not fail)
+	assert bool(queries) == (not from_summary), queries[:1]
 	total = {}
 	for bucket in figures.values():
 		for key, n in bucket.items():
@@ -217,6 +244,9 @@ PERIODS = (
 	("2025-02-01", "2025-02-28"),  # one whole month
 	("2025-01-17", "2025-03-09"),  # a month and the days either side of it
 	("2025-03-05", "2025-03-20"),  # days inside one month
+	("2024-10-02", "2024-10-31"),  # the previous period of November: days to a month's end
+	("2024-12-20", "2025-01-10"),  # days across a year's end
+	("2024-11-15", "2025-02-10"),  # whole months across a year's end and the days either side
 )
 
 
@@ -254,6 +284,16 @@ def test_summary_kept_by_the_lifecycle_equals_the_raw_aggregation(tree, seed):
 			assert from_summary.get(f"p_{key}", 0) == n, (period, key)
 			assert raw.get(f"p_{key}", 0) == n, (period, key)
 
+	# the report's own periods: November against 2 Oct–31 Oct, read without a case table
+	with case_table_queries() as queries:
+		rows = execute(frappe._dict(jurisdiction=t.town_a, from_date="2024-11-01", to_date="2024-11-30"))[1]
+	assert not queries
+	top = {r["measure"]: r for r in rows if r["indent"] == 0}
+	for period, column in ((("2024-11-01", "2024-11-30"), "this_period"), (("2024-10-02", "2024-10-31"), "previous_period")):
+		expected = python_figures(town_nodes, period)
+		assert top["Civil Cases"][column] == expected["civil"], period
+		assert top["Mass Incidents"][column] == expected["mass"], period
+
 	# the rebuild (the daily job) writes what the lifecycle kept; the report reads the same rows
 	before = execute(frappe._dict(jurisdiction=t.town_a, from_date="2025-02-01", to_date="2025-03-31"))[1]
 	rebuild_measure_counts()
@@ -265,16 +305,22 @@ def test_summary_kept_by_the_lifecycle_equals_the_raw_aggregation(tree, seed):
 def test_a_rolled_back_save_leaves_the_summary_as_it_was(tree):
 	t = tree
 	nodes = [t.village_a2]
-	march, may = ("dispute_concluded", t.village_a2, 202503, "concluded"), ("dispute_concluded", t.village_a2, 202505, "concluded")
+	march, may = ("dispute_concluded", t.village_a2, 202503, 0, "concluded"), ("dispute_concluded", t.village_a2, 202505, 0, "concluded")
+	on_10_march, on_10_may = (
+		("dispute_concluded", t.village_a2, 202503, 20250310, "concluded"),
+		("dispute_concluded", t.village_a2, 202505, 20250510, "concluded"),
+	)
 	start = stored_summary(nodes)
 	doc = make_case("Dispute", t.village_a2, parties=[{"party_name": unique("当事人"), "satisfaction": "Satisfied"}])
 	system_save(doc, reported_on="2025-03-02 09:00:00", closed_on="2025-03-10 10:00:00", outcome="Agreement")
 	frappe.db.commit()
 	kept = stored_summary(nodes)
 	assert kept[march] == start.get(march, 0) + 1
+	assert kept[on_10_march] == start.get(on_10_march, 0) + 1
 	system_save(frappe.get_doc("Dispute", doc.name), closed_on="2025-05-10 10:00:00")
 	moved = stored_summary(nodes)
 	assert (moved.get(march, 0), moved.get(may, 0)) == (kept[march] - 1, kept.get(may, 0) + 1)
+	assert (moved.get(on_10_march, 0), moved.get(on_10_may, 0)) == (kept[on_10_march] - 1, kept.get(on_10_may, 0) + 1)
 	frappe.db.rollback()
 	assert stored_summary(nodes) == kept
 	frappe.delete_doc("Dispute", doc.name, ignore_permissions=True, force=True)
@@ -298,3 +344,118 @@ def test_a_category_turning_law_related_recounts_its_petitions(tree):
 		frappe._dict(jurisdiction=t.town_a, from_date="2025-03-01", to_date="2025-03-31"))[1] if r["indent"] == 0}
 	assert rows["Law-related Petitions"] == law_related + 1
 
+
+
+def test_a_case_closed_today_moves_todays_day_row_and_the_month_to_date(tree):
+	"""The report's default period (month to date) is day rows only: a case reported and closed today
+	moves today's rows (and the month's) in the save, and the default report shows it without reading
+	a case table."""
+	t = tree
+	today = getdate(nowdate())
+	day, month = today.year * 10000 + today.month * 100 + today.day, today.year * 100 + today.month
+	key = ("dispute_concluded", t.village_a2, month, day, "concluded")
+	month_key = ("dispute_concluded", t.village_a2, month, 0, "concluded")
+	town_key = ("dispute_reported", t.town_a, month, day, "civil")
+	scope = Scope(t.town_a, *frappe.db.get_value("Jurisdiction", t.town_a, ["lft", "rgt"]))
+	town_nodes = frappe.get_all("Jurisdiction", filters={"lft": (">=", scope.lft), "rgt": ("<=", scope.rgt)}, pluck="name")
+	start = stored_summary([t.village_a2, t.town_a])
+
+	doc = make_case("Dispute", t.village_a2, parties=[{"party_name": unique("当事人"), "satisfaction": "Satisfied"}])
+	now = f"{today} 08:00:00"
+	system_save(doc, reported_on=now, closed_on=now, outcome="Agreement", handling_level="Village")
+	petition = make_case("Petition", t.grid_a1, channel="Visit")
+	system_save(petition, reported_on=now, closed_on=f"{today} 09:00:00", self_rating="Satisfied")
+	frappe.db.commit()
+	kept = stored_summary([t.village_a2, t.town_a])
+	assert kept[key] == start.get(key, 0) + 1
+	assert kept[month_key] == start.get(month_key, 0) + 1
+	assert kept[town_key] == start.get(town_key, 0) + 1  # rolled up to the town, today
+
+	month_to_date = (str(get_first_day(today)), str(today))
+	expected = python_figures(town_nodes, month_to_date)
+	assert expected["concluded"] >= 1 and expected["own_satisfied"] >= 1
+	totals = report_totals(scope, month_to_date)
+	for figure, n in expected.items():
+		assert totals.get(f"p_{figure}", 0) == n, figure
+	with case_table_queries() as queries:
+		rows = execute(frappe._dict(jurisdiction=t.town_a))[1]  # the default period: month to date
+	assert not queries
+	top = {r["measure"]: r for r in rows if r["indent"] == 0}
+	assert top["Civil Cases"]["this_period"] == expected["civil"]
+	assert top["Satisfaction Rate (Residents' Own Ratings)"]["this_period"] == 100.0
+
+	# closed a day earlier instead: today's row gives the case back to that day's
+	earlier = add_days(today, -1)
+	earlier_key = ("dispute_concluded", t.village_a2, earlier.year * 100 + earlier.month,
+		earlier.year * 10000 + earlier.month * 100 + earlier.day, "concluded")
+	before = stored_summary([t.village_a2])
+	system_save(frappe.get_doc("Dispute", doc.name), reported_on=f"{earlier} 07:00:00", closed_on=f"{earlier} 08:00:00")
+	frappe.db.commit()
+	moved = stored_summary([t.village_a2])
+	assert moved.get(key, 0) == before[key] - 1
+	assert moved[earlier_key] == before.get(earlier_key, 0) + 1
+	assert stored_summary(town_nodes) == rebuilt_summary(town_nodes)
+	for name, doctype in ((doc.name, "Dispute"), (petition.name, "Petition")):
+		frappe.delete_doc(doctype, name, ignore_permissions=True, force=True)
+	frappe.db.commit()
+	assert stored_summary([t.village_a2, t.town_a]) == start
+
+
+def test_the_patch_counts_the_day_rows_of_an_existing_summary_on_its_new_index(tree):
+	"""A site whose summary has month rows only (the `day` column 0 on them) and the former index: the
+	patch drops that index, counts both grains again, and the month rows keep their names."""
+	from xinqu_governance.cases.measure_counts import OLD_SUMMARY_INDEX, SUMMARY_INDEX, summary_name
+	from xinqu_governance.patches.v1_0 import measure_counts_by_day
+
+	t = tree
+	doc = make_case("Dispute", t.village_a1, parties=[{"party_name": unique("当事人"), "satisfaction": "Satisfied"}])
+	system_save(doc, reported_on="2025-03-02 09:00:00", closed_on="2025-03-10 10:00:00", outcome="Agreement")
+	frappe.db.commit()
+	lft, rgt = frappe.db.get_value("Jurisdiction", t.city, ["lft", "rgt"])
+	nodes = frappe.get_all("Jurisdiction", filters={"lft": (">=", lft), "rgt": ("<=", rgt)}, pluck="name")
+	kept = stored_summary(nodes)
+	month_row = ("dispute_concluded", t.village_a1, 202503, 0, "concluded")
+	assert frappe.db.get_value("Measure Count", summary_name(*month_row), "count") == kept[month_row]
+	frappe.db.sql("delete from `tabMeasure Count` where `day` != 0")
+	frappe.db.add_index("Measure Count", list(OLD_SUMMARY_INDEX))
+	frappe.db.commit()
+	assert frappe.db.has_index("tabMeasure Count", frappe.db.get_index_name(list(OLD_SUMMARY_INDEX)))
+	assert all(key[3] == 0 for key in stored_summary(nodes))
+
+	measure_counts_by_day.execute()
+	assert not frappe.db.has_index("tabMeasure Count", frappe.db.get_index_name(list(OLD_SUMMARY_INDEX)))
+	assert frappe.db.has_index("tabMeasure Count", frappe.db.get_index_name(list(SUMMARY_INDEX)))
+	assert stored_summary(nodes) == kept == rebuilt_summary(nodes)
+	assert frappe.db.get_value("Measure Count", summary_name(*month_row), "count") == kept[month_row]
+	frappe.delete_doc("Dispute", doc.name, ignore_permissions=True, force=True)
+	frappe.db.commit()
+
+
+def test_the_rebuild_writes_only_the_rows_that_differ(tree):
+	"""The daily rebuild compares each source's month (its day rows and month row) with what is stored:
+	run again on what it wrote it writes nothing; a count changed behind its back and a row
+	no case counts towards are put right, and nothing else is touched."""
+	t = tree
+	doc = make_case("Dispute", t.village_b1, parties=[{"party_name": unique("当事人"), "satisfaction": "Satisfied"}])
+	system_save(doc, reported_on="2025-02-02 09:00:00", closed_on="2025-02-11 10:00:00", outcome="Agreement")
+	frappe.db.commit()
+	lft, rgt = frappe.db.get_value("Jurisdiction", t.city, ["lft", "rgt"])
+	nodes = frappe.get_all("Jurisdiction", filters={"lft": (">=", lft), "rgt": ("<=", rgt)}, pluck="name")
+	rebuild_measure_counts()  # the site's rows settled (the lifecycle leaves rows counted down to 0)
+	assert rebuild_measure_counts() == 0
+	kept = stored_summary(nodes)
+
+	from xinqu_governance.cases.measure_counts import summary_name, write_summary
+
+	day_row = ("dispute_concluded", t.village_b1, 202502, 20250211, "concluded")
+	frappe.db.set_value("Measure Count", summary_name(*day_row), "count", kept[day_row] + 5, update_modified=False)
+	stray = ("dispute_reported", t.village_b1, 201901, 20190105, "civil")  # no case on that day
+	write_summary({stray: 3}, increment=False)
+	frappe.db.commit()
+	untouched = frappe.db.get_value("Measure Count", summary_name("dispute_reported", t.village_b1, 202502, 20250202, "civil"), "modified")
+	assert rebuild_measure_counts() == 2
+	assert stored_summary(nodes) == kept == rebuilt_summary(nodes)
+	assert not frappe.db.exists("Measure Count", summary_name(*stray))
+	assert frappe.db.get_value("Measure Count", summary_name("dispute_reported", t.village_b1, 202502, 20250202, "civil"), "modified") == untouched
+	frappe.delete_doc("Dispute", doc.name, ignore_permissions=True, force=True)
+	frappe.db.commit()

@@ -2,33 +2,52 @@
 # For license information, please see license.txt
 
 """What Governance Measures counts, and the summary it reads (Measure Count: one row per source ×
-jurisdiction node × month × figure).
+jurisdiction node × month × figure, and one per source × node × day × figure).
 
 Each *source* is one case table (or a child table joined to its case) with the one date its figures
 fall on: a dispute's figures on `closed_on` (concluded, resolved per level, mediations recorded
 without sessions), `reported_on` (civil cases) and `turned_criminal_on` (民转刑); a mediation session's
-on `session_on`; … So a period's figures are, per source, the rows whose date lies in it — an index
-range, never the whole subtree (at a million cases the report used to read every dispute of a town:
-a minute). The same source queries count
+on `session_on`; … The summary holds, per node, the counts of the node's whole subtree (so the report
+reads a row per child of the chosen node, period and figure, however many grids lie below), in two
+grains:
 
-- the summary: per node and month the counts of the node's whole subtree (so the report reads a row
-  per child of the chosen node and month, however many grids lie below), written by
-  `rebuild_measure_counts` (the daily job, and the patch that fills it on an existing site) and kept
-  by the case lifecycle: before a case is written its own counts are read from the tables, after it
-  they are read again, and the difference is added to its node and every node above it, in the
-  save's transaction (increments: saves at the same time in one town add up, a rollback takes its
-  change back);
-- the days of a period that do not make a whole month, straight from the case tables
-  (`count_in_scope`): the report adds the two (`governance_measures.gather_figures`).
+- a *month row* (`month` YYYYMM, `day` 0) per node, month and figure: the whole months of a period;
+- a *day row* (`month` YYYYMM, `day` YYYYMMDD) per node, day and figure: the days of a period that do
+  not make a whole month (the report's default, month to date; a previous period 2 Oct–31 Oct).
+
+Why two grains and not days alone: a year for a town stays one covering-index range of ~12 month rows
+per node and figure (a day grain alone would read 365), and the days around whole months are at most
+~60 day rows per node and figure (the days before the first whole month and after the last). Both
+grains are one index, `(jurisdiction, day, month, figure, count)`: month rows are the range `day = 0`
+and a month range, day rows a `day` range, so a period is one query and never reads a case table.
+Why days for all time and not only recent ones: any period can be asked for (a previous period a
+year back), and a day row is only written where a case fell on that day.
+
+Both grains are counted by the same query (per source, rows grouped by case node and day;
+`count_by_node_day`) and a month row is the sum of its days (`node_counts`), so the grains cannot drift
+apart:
+
+- `rebuild_measure_counts` (the daily job, and the patches that fill the summary on an existing site):
+  one aggregate per source over its table, rolled up the tree and compared a month at a time with
+  the stored rows, writing only the rows that differ (the day rows make the summary ~12x larger than
+  month rows alone: rewriting all of it daily would be its cost, docs/benchmarks.md);
+- the case lifecycle: before a case is written its own counts are read from the tables, after it
+  they are read again, and the difference is added to its node and every node above it, both grains,
+  in the save's transaction (increments: saves at the same time in one town add up, a rollback takes
+  its change back).
+
+The report reads only the summary (`summary_in_scope`); `count_in_scope` (the case tables, an index
+range per source) counts what the summary does not hold (`unsummarised_sources`: case types added as
+data that residents rate) and the raw aggregation that tests and benchmarks compare it with.
 
 Writes that bypass the documents (`frappe.db.set_value`, bulk loads, a data generator's
 backdating) are not seen until the next rebuild; code that makes them wraps them in `direct_write`
 or calls `rebuild_measure_counts`.
 """
 
-import datetime
 import hashlib
 from collections.abc import Callable
+from itertools import groupby
 from typing import NamedTuple
 
 import frappe
@@ -37,7 +56,7 @@ from frappe.query_builder.functions import Count, Sum
 from frappe.utils import add_days, add_months, get_first_day, get_last_day, getdate, now_datetime
 from pypika.enums import DatePart
 from pypika.functions import Extract
-from pypika.terms import ExistsCriterion
+from pypika.terms import Criterion, ExistsCriterion
 
 RESOLVED = "Agreement"
 # results of a Mediation Session that end a mediation ("Continued" does not)
@@ -266,16 +285,24 @@ def count_in_scope(source: Source, scope: Scope, days: tuple) -> list[dict]:
 	return query.select(*figure_columns(sq)).run(as_dict=True)
 
 
-def summary_in_scope(scope: Scope, months: tuple[int, int]) -> list[dict]:
-	"""The summary's figures of the months `months` (first, last as YYYYMM): [{bucket, figure, n}].
-	It holds every node's subtree, so the buckets are read at the scope's children, and what was
-	recorded at the scope's own node is the scope's total less its children's."""
+def summary_in_scope(scope: Scope, months: tuple[int, int] | None, runs: list[tuple] = ()) -> list[dict]:
+	"""The summary's figures of the whole months `months` (first, last as YYYYMM; month rows) and of
+	the runs of days `runs` ([(first, last)]; day rows), in one query: [{bucket, figure, n}]. It holds
+	every node's subtree, so the buckets are read at the scope's children, and what was recorded at
+	the scope's own node is the scope's total less its children's."""
 	M = frappe.qb.DocType(SUMMARY)
+	periods = []
+	if months:
+		periods.append((M.day == 0) & (M.month >= months[0]) & (M.month <= months[1]))
+	for first, last in runs:
+		periods.append((M.day >= yyyymmdd(first)) & (M.day <= yyyymmdd(last)))
+	if not periods:
+		return []
 	children = frappe.get_all("Jurisdiction", filters={"parent_jurisdiction": scope.node}, pluck="name")
 	rows = (
 		frappe.qb.from_(M)
 		.select(M.jurisdiction, M.figure, Sum(M["count"]).as_("n"))
-		.where(M.jurisdiction.isin([scope.node, *children]) & (M.month >= months[0]) & (M.month <= months[1]))
+		.where(M.jurisdiction.isin([scope.node, *children]) & Criterion.any(periods))
 		.groupby(M.jurisdiction, M.figure)
 		.run(as_dict=True)
 	)
@@ -291,13 +318,23 @@ def summary_in_scope(scope: Scope, months: tuple[int, int]) -> list[dict]:
 	return out
 
 
-def month_of(term):
-	return Extract(DatePart.year, term) * 100 + Extract(DatePart.month, term)
+def day_of(term):
+	"""The date of `term` as YYYYMMDD."""
+	return (
+		Extract(DatePart.year, term) * 10000
+		+ Extract(DatePart.month, term) * 100
+		+ Extract(DatePart.day, term)
+	)
 
 
 def yyyymm(day) -> int:
 	day = getdate(day)
 	return day.year * 100 + day.month
+
+
+def yyyymmdd(day) -> int:
+	day = getdate(day)
+	return day.year * 10000 + day.month * 100 + day.day
 
 
 def split_period(first_day, last_day) -> tuple[tuple[int, int] | None, list[tuple]]:
@@ -316,22 +353,41 @@ def split_period(first_day, last_day) -> tuple[tuple[int, int] | None, list[tupl
 	return (yyyymm(whole_from), yyyymm(whole_to)), edges
 
 
-def count_by_node_month(source: Source, case_name: str | None = None) -> list[dict]:
-	"""The source's figures per case node and month (of one case when given)."""
+def count_by_node_day(source: Source, case_name: str | None = None) -> list[tuple]:
+	"""The source's figures per case node and day (of one case when given):
+	[(jurisdiction, YYYYMMDD, n of each figure of the source in order)]."""
 	sq = source.build()
 	query = rows_of(sq, None)
 	if case_name:
 		query = query.where(sq.case.name == case_name)
-	month_term = month_of(sq.date)
-	query = query.groupby(sq.case.jurisdiction, month_term).select(
-		sq.case.jurisdiction.as_("jurisdiction"), month_term.as_("month"), *figure_columns(sq)
+	day_term = day_of(sq.date)
+	query = query.groupby(sq.case.jurisdiction, day_term).select(
+		sq.case.jurisdiction.as_("jurisdiction"), day_term.as_("day"), *figure_columns(sq)
 	)
-	return query.run(as_dict=True)
+	return query.run(as_list=True)
+
+
+OLD_SUMMARY_INDEX = ("jurisdiction", "month", "figure", "count")  # before the day rows
+SUMMARY_INDEX = ("jurisdiction", "day", "month", "figure", "count")
+REBUILD_INDEX = ("source", "month", "count")
+
+
+def ensure_summary_index() -> None:
+	"""The summary's indexes: the report's, per node month rows (`day` 0, a month range) and day rows
+	(a `day` range), covered; the rebuild's, a source's rows of one month (both grains) with their
+	names and counts, covered. The index the report's replaces is dropped."""
+	frappe.db.add_index(SUMMARY, list(SUMMARY_INDEX))
+	frappe.db.add_index(SUMMARY, list(REBUILD_INDEX))
+	old = frappe.db.get_index_name(list(OLD_SUMMARY_INDEX))
+	if frappe.db.has_index(f"tab{SUMMARY}", old):
+		frappe.db.sql_ddl(f"alter table `tab{SUMMARY}` drop index `{old}`")
 
 
 def ensure_measure_indexes() -> None:
-	"""after_migrate (through `case_types.ensure_case_indexes`): the sources' (jurisdiction, date)
-	ranges, which the days outside whole months read; the summary's rows per node and month."""
+	"""after_migrate (through `case_types.ensure_case_indexes`): the summary's index; the sources'
+	(jurisdiction, date) ranges, which the raw aggregation (`count_in_scope`) reads — the report reads
+	only the summary, the benchmarks and tests compare it with that aggregation."""
+	ensure_summary_index()
 	for source in SOURCES:
 		sq = source.build()
 		table, column = sq.date.table.get_table_name(), sq.date.name
@@ -342,29 +398,33 @@ def ensure_measure_indexes() -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Writing the summary: a row per source, node, month and figure holding the count of the node's
-# whole subtree (the node's own cases and those of every node below it). A case's change adds the
+# Writing the summary: a row per source, node, month (or day) and figure holding the count of the
+# node's whole subtree (the node's own cases and those of every node below it). A row's key is
+# (source, node, month, day, figure): day 0 for a month row. A case's change adds the
 # difference it makes to its node and to each node above it: increments commute, so saves running at
 # the same time in one town cannot overwrite each other's counts, and a rollback takes them back.
 
 
-def summary_name(source: str, node: str, month: int, figure: str) -> str:
-	return hashlib.md5(f"{source}\x1f{node}\x1f{month}\x1f{figure}".encode()).hexdigest()
+def summary_name(source: str, node: str, month: int, day: int, figure: str) -> str:
+	"""The row's name, from its key: the period is the month (YYYYMM) of a month row and the day
+	(YYYYMMDD) of a day row, so the grains cannot collide (six digits against eight; a month row keeps
+	the name it had before there were day rows)."""
+	return hashlib.md5(f"{source}\x1f{node}\x1f{day or month}\x1f{figure}".encode()).hexdigest()
 
 
 def write_summary(counts: dict, increment: bool) -> None:
-	"""Upsert {(source, jurisdiction, month, figure): n} by the row's key (its name), adding n to the
-	stored count when `increment`, else storing n."""
+	"""Upsert {(source, jurisdiction, month, day, figure): n} by the row's key (its name), adding n to
+	the stored count when `increment`, else storing n."""
 	if not counts:
 		return
 	now = now_datetime()
 	user = frappe.session.user if getattr(frappe.local, "session", None) else "Administrator"
 	table = f"`tab{SUMMARY}`"
 	columns = "`name`, `creation`, `modified`, `owner`, `modified_by`, `docstatus`, `idx`, " + (
-		"`source`, `jurisdiction`, `month`, `figure`, `count`"
+		"`source`, `jurisdiction`, `month`, `day`, `figure`, `count`"
 	)
 	update = "`count` + values(`count`)" if increment else "values(`count`)"
-	row_sql = "(" + ", ".join(["%s"] * 12) + ")"
+	row_sql = "(" + ", ".join(["%s"] * 13) + ")"
 	keys = sorted(counts)  # one order for every writer: row locks taken in the same sequence
 	for start in range(0, len(keys), 2000):
 		chunk = keys[start : start + 2000]
@@ -378,14 +438,19 @@ def write_summary(counts: dict, increment: bool) -> None:
 		)
 
 
-def node_counts(source: Source, counted: list[dict]) -> dict:
-	"""{(source, case node, month, figure): n} of a source's rows counted per node and month."""
+def node_counts(source: Source, counted: list[tuple]) -> dict:
+	"""{(source, case node, month, day, figure): n} of a source's rows counted per node and day
+	(`count_by_node_day`): each day's row, and its month's row (day 0) adding up the month's days."""
 	figures = [figure for figure, _condition in source.build().figures]
-	out = {}
-	for row in counted:
-		for figure in figures:
-			if row.get(figure):
-				out[(source.key, row["jurisdiction"], int(row["month"]), figure)] = int(row[figure])
+	out: dict = {}
+	for node, day, *values in counted:
+		day = int(day)
+		for figure, n in zip(figures, values, strict=True):
+			if n:
+				n = int(n)
+				out[(source.key, node, day // 100, day, figure)] = n
+				month_key = (source.key, node, day // 100, 0, figure)
+				out[month_key] = out.get(month_key, 0) + n
 	return out
 
 
@@ -427,16 +492,17 @@ def rolled_up(counts: dict, chain=None) -> dict:
 	"""Counts per case node as counts per subtree: each added to its node and every node above."""
 	chain = chain or ancestors_of()
 	out: dict = {}
-	for (source, node, month, figure), n in counts.items():
+	for (source, node, *period, figure), n in counts.items():
 		for above in chain(node):
-			key = (source, above, month, figure)
+			key = (source, above, *period, figure)
 			out[key] = out.get(key, 0) + n
 	return out
 
 
 def rebuild_measure_counts(source_keys: list[str] | None = None, commit: bool = True) -> int:
-	"""The summary counted again from the case tables (the daily job; a patch on existing sites).
-	Returns the number of rows written."""
+	"""The summary counted again from the case tables (the daily job; the patches on existing sites).
+	Returns the number of rows written or deleted: only those whose count differs from what is
+	stored (none, when the lifecycle kept every write)."""
 	written = replace_summary(source_keys or [source.key for source in SOURCES])
 	if commit:
 		frappe.db.commit()
@@ -444,16 +510,41 @@ def rebuild_measure_counts(source_keys: list[str] | None = None, commit: bool = 
 
 
 def replace_summary(source_keys: list[str]) -> int:
+	"""Per source one aggregate over its table (per case node and day), rolled up the tree and compared
+	a month at a time (that month's day rows and its month row) with the rows stored for the source
+	and month (one covering range of the `(source, month, count)` index): the rows whose count differs
+	are written, those no longer counted deleted. The counts held at once are one month's, whatever the
+	years of cases (the aggregate's rows, at most one per case node and day with a case, are read
+	whole, as lists). Returns the number of rows written and deleted."""
 	M = frappe.qb.DocType(SUMMARY)
-	frappe.qb.from_(M).delete().where(M.source.isin(source_keys)).run()
 	chain = ancestors_of()
-	written = 0
+	changed = 0
 	for key in source_keys:
 		source = SOURCE_BY_KEY[key]
-		counts = rolled_up(node_counts(source, count_by_node_month(source)), chain)
-		write_summary(counts, increment=False)
-		written += len(counts)
-	return written
+		rows = count_by_node_day(source)
+		rows.sort(key=lambda row: int(row[1]))
+		by_month = {month: list(days) for month, days in groupby(rows, key=lambda row: int(row[1]) // 100)}
+		stored_months = (
+			frappe.qb.from_(M).select(M.month).distinct().where(M.source == key).run(pluck=True)
+		)
+		for month in sorted(set(by_month) | set(stored_months)):
+			counts = rolled_up(node_counts(source, by_month.get(month, [])), chain)
+			stored = dict(
+				frappe.qb.from_(M)
+				.select(M.name, M["count"])
+				.where((M.source == key) & (M.month == month))
+				.run()
+			)
+			named = {summary_name(*row_key): row_key for row_key in counts}
+			differing = {
+				row_key: counts[row_key] for name, row_key in named.items() if stored.get(name) != counts[row_key]
+			}
+			write_summary(differing, increment=False)
+			stale = sorted(set(stored) - set(named))
+			for start in range(0, len(stale), 2000):
+				frappe.qb.from_(M).delete().where(M.name.isin(stale[start : start + 2000])).run()
+			changed += len(differing) + len(stale)
+	return changed
 
 
 # ---------------------------------------------------------------------------------------------
@@ -461,11 +552,11 @@ def replace_summary(source_keys: list[str]) -> int:
 
 
 def case_counts(doctype: str, name: str) -> dict:
-	"""What one case counts towards, as stored now: {(source, node, month, figure): n}."""
+	"""What one case counts towards, as stored now: {(source, node, month, day, figure): n}."""
 	out = {}
 	for source in SOURCES:
 		if source.doctype == doctype:
-			out.update(node_counts(source, count_by_node_month(source, name)))
+			out.update(node_counts(source, count_by_node_day(source, name)))
 	return out
 
 
@@ -511,7 +602,7 @@ class direct_write:
 
 
 def on_category_change(doc, method=None):
-	"""A Case Category that becomes (or stops being) law-related changes every month's count of
+	"""A Case Category that becomes (or stops being) law-related changes every month's and day's count of
 	law-related petitions filed under it."""
 	if doc.has_value_changed("is_law_related"):
 		replace_summary(["petition_reported"])  # in the category's transaction

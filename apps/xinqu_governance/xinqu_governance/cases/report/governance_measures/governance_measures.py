@@ -26,11 +26,11 @@ Definitions (also shown above the report):
   petitions (`is_skip_level`), Emergency Incidents of kind "Group or Mass Incident".
 
 Rates are percentages (one decimal); change is this period minus the previous one (percentage points
-for rates). Counting (cases/measure_counts.py): the whole months of a period are read from the Measure
-Count summary that the case lifecycle keeps per source, node and month; the days around them from the
-case tables, one aggregate query per source whose WHERE holds the source's date (an index range);
-both over the node joined on the tree's lft/rgt range, grouped by the child node of the chosen one that
-holds it; totals are the sums.
+for rates). Counting (cases/measure_counts.py): every period is read from the Measure Count summary
+that the case lifecycle keeps per source, node and month and per source, node and day — its whole
+months from the month rows, the days around them from the day rows, one covering-index query per
+period over the chosen node and its children, no case table; totals are the sums. Only the ratings of
+case types added as data (not in the summary) are counted from their own tables.
 """
 
 from typing import NamedTuple
@@ -196,9 +196,10 @@ def get_periods(filters) -> tuple[tuple, tuple]:
 
 
 def gather_figures(scope: Scope, periods: dict, from_summary: bool = True) -> dict[str, dict[str, int]]:
-	"""Every figure per bucket: the whole months of each period from the summary, the days around them
-	from the case tables (all of it from the case tables when not `from_summary`); the sources' counts
-	of the same figure added up, and the derived ones (satisfaction from both sources)."""
+	"""Every figure per bucket: each period from the summary, its whole months from the month rows and
+	the days around them from the day rows, one query (all of it from the case tables when not
+	`from_summary`: the raw aggregation tests and benchmarks compare with); the sources' counts of the
+	same figure added up, and the derived ones (satisfaction from both sources)."""
 	figures: dict[str, dict[str, int]] = {}
 
 	def add(key, bucket, figure, count):
@@ -214,16 +215,15 @@ def gather_figures(scope: Scope, periods: dict, from_summary: bool = True) -> di
 				bucket = row.pop("bucket")
 				for figure, count in row.items():
 					add(key, bucket, figure, count)
-		months, runs = split_period(*period) if from_summary else (None, [period])
-		if months:
-			for row in summary_in_scope(scope, months):
+		if from_summary:
+			for row in summary_in_scope(scope, *split_period(*period)):
 				add(key, row.bucket, row.figure, row.n)
-		for days in runs:
-			for source in SOURCES:
-				for row in count_in_scope(source, scope, days):
-					bucket = row.pop("bucket")
-					for figure, count in row.items():
-						add(key, bucket, figure, count)
+			continue
+		for source in SOURCES:
+			for row in count_in_scope(source, scope, period):
+				bucket = row.pop("bucket")
+				for figure, count in row.items():
+					add(key, bucket, figure, count)
 	for bucket in figures.values():
 		for key in periods:
 			for part in ("answered", "satisfied"):
