@@ -82,10 +82,58 @@ def build(frappe, args, results) -> None:
 	frappe.db.commit()
 	results["profile_seconds"] = round(time.perf_counter() - start, 1)
 	step(results, "registry", not frappe.db.count("Resident"), lambda r: bench_registry.build_registry(frappe, args, r))
+	step(results, "grids", frappe.db.count("Jurisdiction", {"level": "Grid"}) < 100, lambda r: grid_every_village(frappe, r))
 	step(results, "cases", not frappe.db.count("Dispute"), lambda r: bench_cases.insert_cases(frappe, args, r))
 	results["summary"] = bench_measures.build_summary(frappe)
 	for table in ("Resident", "Household", "Household Member"):
 		frappe.db.sql(f"analyze table `tab{table}`")
+
+
+GRID_HOUSEHOLDS = 300  # households a grid worker looks after
+
+
+def grid_every_village(frappe, results) -> None:
+	"""The grids of the city, set-based, for the benchmark's data: ~300 households a grid, each
+	village's households (and their residents) moved to its grids by a hash of the household's name.
+
+	Not the registry's own path (`registry.grids.create_proposed_grids`, one grid at a time: 60 ms a
+	grid at 100k households, measured in docs/benchmarks.md); at 1.6M residents on a 128 MiB buffer
+	pool each of its grids took ~40 s (its row updates read the tables from disk), so a city's ~1 700
+	grids would take a day. That path at city scale is an open problem (docs/benchmarks.md)."""
+	from frappe.utils.nestedset import rebuild_tree
+
+	villages = frappe.db.sql(
+		"""select jurisdiction, count(*) from `tabHousehold` h join `tabJurisdiction` j on j.name = h.jurisdiction
+		where j.level = 'Village' group by jurisdiction""",
+		as_list=True,
+	)
+	rows, now = [], frappe.utils.now()
+	for village, households in villages:
+		for number in range(1, max(1, round(households / GRID_HOUSEHOLDS)) + 1):
+			name = f"{village}第{number}片网格"
+			rows.append((name, now, now, "Administrator", "Administrator", name, "Grid", village, 0, 0))
+	frappe.db.sql("delete from `tabJurisdiction` where name like '%%片网格'")
+	fields = ["name", "creation", "modified", "owner", "modified_by", "jurisdiction_name", "level", "parent_jurisdiction", "lft", "rgt"]
+	bench_cases.insert_many(frappe, "Jurisdiction", fields, rows)
+	rebuild_tree("Jurisdiction")
+	grids_of = {village: max(1, round(households / GRID_HOUSEHOLDS)) for village, households in villages}
+	for village, count in grids_of.items():
+		frappe.db.sql(
+			"""update `tabHousehold` set grid = concat(jurisdiction, '第', 1 + crc32(name) %% %(count)s, '片网格'),
+			jurisdiction = concat(jurisdiction, '第', 1 + crc32(name) %% %(count)s, '片网格')
+			where jurisdiction = %(village)s""",
+			{"count": count, "village": village},
+		)
+		frappe.db.commit()
+	frappe.db.sql(
+		"""update `tabResident` r join `tabHousehold Member` m on m.resident = r.name
+		join `tabHousehold` h on h.name = m.parent
+		set r.jurisdiction = h.jurisdiction, r.grid = h.jurisdiction
+		where r.jurisdiction <> h.jurisdiction"""
+	)
+	frappe.db.commit()
+	results["grids_made"] = len(rows)
+	results["nodes"] = frappe.db.count("Jurisdiction")
 
 
 def step(results, name, needed: bool, run) -> None:
