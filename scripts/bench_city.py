@@ -98,8 +98,8 @@ def grid_every_village(frappe, results) -> None:
 
 	Not the registry's own path (`registry.grids.create_proposed_grids`, one grid at a time: 60 ms a
 	grid at 100k households, measured in docs/benchmarks.md); at 1.6M residents on a 128 MiB buffer
-	pool each of its grids took ~40 s (its row updates read the tables from disk), so a city's ~1 700
-	grids would take a day. That path at city scale is an open problem (docs/benchmarks.md)."""
+	pool it ran ten minutes in one transaction (5.1M row changes) when stopped. That path at city
+	scale is an open problem (docs/benchmarks.md)."""
 	from frappe.utils.nestedset import rebuild_tree
 
 	villages = frappe.db.sql(
