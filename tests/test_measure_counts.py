@@ -401,6 +401,16 @@ def test_a_case_closed_today_moves_todays_day_row_and_the_month_to_date(tree):
 	assert stored_summary([t.village_a2, t.town_a]) == start
 
 
+def concluded_dispute(t, village: str, reported_on: str, closed_on: str):
+	"""A committed dispute of `village` concluded by agreement, with a satisfied party; and the nodes of
+	the tree."""
+	doc = make_case("Dispute", village, parties=[{"party_name": unique("当事人"), "satisfaction": "Satisfied"}])
+	system_save(doc, reported_on=reported_on, closed_on=closed_on, outcome="Agreement")
+	frappe.db.commit()
+	lft, rgt = frappe.db.get_value("Jurisdiction", t.city, ["lft", "rgt"])
+	return doc, frappe.get_all("Jurisdiction", filters={"lft": (">=", lft), "rgt": ("<=", rgt)}, pluck="name")
+
+
 def test_the_patch_counts_the_day_rows_of_an_existing_summary_on_its_new_index(tree):
 	"""A site whose summary has month rows only (the `day` column 0 on them) and the former index: the
 	patch drops that index, counts both grains again, and the month rows keep their names."""
@@ -408,11 +418,7 @@ def test_the_patch_counts_the_day_rows_of_an_existing_summary_on_its_new_index(t
 	from xinqu_governance.patches.v1_0 import measure_counts_by_day
 
 	t = tree
-	doc = make_case("Dispute", t.village_a1, parties=[{"party_name": unique("当事人"), "satisfaction": "Satisfied"}])
-	system_save(doc, reported_on="2025-03-02 09:00:00", closed_on="2025-03-10 10:00:00", outcome="Agreement")
-	frappe.db.commit()
-	lft, rgt = frappe.db.get_value("Jurisdiction", t.city, ["lft", "rgt"])
-	nodes = frappe.get_all("Jurisdiction", filters={"lft": (">=", lft), "rgt": ("<=", rgt)}, pluck="name")
+	doc, nodes = concluded_dispute(t, t.village_a1, "2025-03-02 09:00:00", "2025-03-10 10:00:00")
 	kept = stored_summary(nodes)
 	month_row = ("dispute_concluded", t.village_a1, 202503, 0, "concluded")
 	assert frappe.db.get_value("Measure Count", summary_name(*month_row), "count") == kept[month_row]
@@ -436,11 +442,7 @@ def test_the_rebuild_writes_only_the_rows_that_differ(tree):
 	run again on what it wrote it writes nothing; a count changed behind its back and a row
 	no case counts towards are put right, and nothing else is touched."""
 	t = tree
-	doc = make_case("Dispute", t.village_b1, parties=[{"party_name": unique("当事人"), "satisfaction": "Satisfied"}])
-	system_save(doc, reported_on="2025-02-02 09:00:00", closed_on="2025-02-11 10:00:00", outcome="Agreement")
-	frappe.db.commit()
-	lft, rgt = frappe.db.get_value("Jurisdiction", t.city, ["lft", "rgt"])
-	nodes = frappe.get_all("Jurisdiction", filters={"lft": (">=", lft), "rgt": ("<=", rgt)}, pluck="name")
+	doc, nodes = concluded_dispute(t, t.village_b1, "2025-02-02 09:00:00", "2025-02-11 10:00:00")
 	rebuild_measure_counts()  # the site's rows settled (the lifecycle leaves rows counted down to 0)
 	assert rebuild_measure_counts() == 0
 	kept = stored_summary(nodes)
