@@ -1,22 +1,28 @@
-"""A user's jurisdiction scope stated on the tree (`lft`/`rgt`) for the tables that grow with the city.
+"""A user's jurisdiction scope for the tables that grow with the city, read from the tree.
 
 The source of truth stays Frappe's User Permissions on Jurisdiction (governance/access.py makes them
 from Jurisdiction Assignments; an administrator may add others by hand). Frappe applies a User
 Permission on a tree node by expanding it into the node and all its descendants, and then ANDs
 `(ifnull(field, '') = '' or field in (<every one of those names>))` into every query, once per Link
-field to Jurisdiction: for a town officer 701 names, rendered by the query builder and parsed by
-MariaDB on each list page, and a condition no index serves for a count (issue 12: 42 ms a page
-where the nested-set form of the same rows takes 0.6 ms; 529 ms an exact count).
+field to Jurisdiction and again for a `descendants of` filter: for a town officer 701 names, each
+list rendered term by term by the query builder (39% of a page's time, issue 12), and an OR that no
+index serves, so an exact count read the whole table (529 ms at a million residents).
 
 For the DocTypes in `TREE_SCOPED` (residents, households and the case types: the tables of a
 million rows) the `jurisdiction` field is marked `ignore_user_permissions` in the DocType, so
 Frappe's expansion skips that one field, and this module applies the same User Permissions there
-itself, as the tree's ranges:
+itself:
 
 - lists, reports, REST, link searches of these DocTypes, counts: `permission_query_conditions`
-  (hooks.py) → `scope_condition`: `jurisdiction in (select name from tabJurisdiction where lft >= …
-  and rgt <= …)`, one range per permitted node (a node whose User Permission hides descendants: that
-  node only), an index range scan MariaDB runs as a semi-join;
+  (hooks.py) → `scope_condition`: `jurisdiction in (<the nodes>)`, the nodes read live from the
+  tree's lft/rgt ranges of the user's permitted nodes (a node whose User Permission hides
+  descendants: that node only) and written into the SQL as one plain list. Why a list and not the
+  nested-set subquery: MariaDB (10.11) runs `jurisdiction in (select name from tabJurisdiction
+  where lft … and rgt …)` as a semi-join that materialises the subtree and then sorts every row of
+  the scope for a page (a page of 20 of a town of 325 284 residents: "Using temporary; Using
+  filesort"), and the same subquery beside Frappe's `= ''` branch is evaluated once per row of the
+  table (a count took minutes); against a plain list it reads the `creation` index backwards for a
+  page and an index range for a count (docs/benchmarks.md, "Tree scope");
 - a document (read, write, create, print, …): the `has_permission` hook → `has_scope_permission`,
   Frappe's own rule of `frappe.permissions.has_user_permission` for that field, on Frappe's own
   expanded list;
@@ -27,7 +33,7 @@ itself, as the tree's ranges:
 One deliberate difference: Frappe's non-strict rule also shows every record whose field is empty.
 `jurisdiction` is mandatory on each of these DocTypes, so only raw SQL could write such a record;
 it is shown to no scoped user (a record of no village is not shown to every village), and that
-keeps the condition an index range (an OR with `= ''` made the count a full index scan).
+keeps the condition an index range for a count.
 
 Other DocTypes, and case types made as data, keep Frappe's own IN lists.
 """
@@ -77,29 +83,28 @@ def permitted_roots(user: str, doctype: str) -> list[dict]:
 	return [row for row in rows if not row.applicable_for or row.applicable_for == doctype]
 
 
-def scope_criterion(user: str, doctype: str, column) -> Criterion | None:
-	"""`column` (a query builder field holding a node) within the user's scope for `doctype`, on the
-	tree's ranges; None when no User Permission on Jurisdiction limits the user there."""
+def scope_nodes(user: str, doctype: str) -> list[str] | None:
+	"""The nodes the user's User Permissions allow in `doctype`, read from the tree's ranges now (the
+	same nodes as Frappe's expanded list); None when no User Permission on Jurisdiction limits the
+	user there."""
 	roots = permitted_roots(user, doctype)
 	if not roots:
 		return None
 	J = frappe.qb.DocType("Jurisdiction")
-	ranges = [
-		(J.lft >= root.lft) & (J.rgt <= root.rgt)
-		if root.lft is not None and not root.hide_descendants
-		# the node alone (or a node since deleted: Frappe's list holds its name, which matches nothing)
-		else J.name == root.for_value
-		for root in roots
-	]
-	return column.isin(frappe.qb.from_(J).select(J.name).where(Criterion.any(ranges)))
+	ranges = [(J.lft >= root.lft) & (J.rgt <= root.rgt) for root in roots if root.lft is not None and not root.hide_descendants]
+	# a node alone (or one since deleted: Frappe's list holds its name, which matches nothing)
+	alone = [root.for_value for root in roots if root.lft is None or root.hide_descendants]
+	below = frappe.qb.from_(J).select(J.name).where(Criterion.any(ranges)).run(pluck=True) if ranges else []
+	return sorted({*below, *alone})
 
 
 def scope_condition(user: str | None = None, doctype: str | None = None) -> str:
-	"""The `permission_query_conditions` hook of the TREE_SCOPED DocTypes."""
-	user = user or frappe.session.user
-	table = frappe.qb.DocType(doctype)
-	criterion = scope_criterion(user, doctype, table[SCOPE_FIELD])
-	return criterion.get_sql(quote_char="`", with_namespace=True) if criterion is not None else ""
+	"""The `permission_query_conditions` hook of the TREE_SCOPED DocTypes: the field within the
+	user's nodes, one plain list (rendered here, not term by term by the query builder)."""
+	nodes = scope_nodes(user or frappe.session.user, doctype)
+	if nodes is None:
+		return ""
+	return f"`tab{doctype}`.`{SCOPE_FIELD}` in ({', '.join(frappe.db.escape(node) for node in nodes)})"
 
 
 def allowed_nodes(user: str, doctype: str) -> list[str]:

@@ -109,15 +109,15 @@ def get_data(filters) -> list[dict]:
 	return rows
 
 
-def territory_of(node: str):
-	"""The node and every node below it: a subquery on the tree's lft/rgt range (MariaDB runs it as a
-	semi-join; an IN list of the names cost more than the queue page itself)."""
+def territory_of(node: str) -> list[str]:
+	"""The node and every node below it."""
 	bounds = frappe.db.get_value("Jurisdiction", node, ["lft", "rgt"])
 	jurisdiction = frappe.qb.DocType("Jurisdiction")
 	return (
 		frappe.qb.from_(jurisdiction)
 		.select(jurisdiction.name)
 		.where((jurisdiction.lft >= bounds[0]) & (jurisdiction.rgt <= bounds[1]))
+		.run(pluck=True)
 	)
 
 
@@ -130,7 +130,7 @@ def queue_doctypes(case_type: str | None) -> list[str]:
 	return [doctype for doctype in doctypes if frappe.has_permission(doctype, "read")]
 
 
-def queue_page(doctype: str, nodes, status: str, handling_unit, page_length: int):
+def queue_page(doctype: str, nodes: list[str], status: str, handling_unit, page_length: int):
 	case = frappe.qb.DocType(doctype)
 	has_subject = frappe.get_meta(doctype).has_field("subject")
 	condition = (
