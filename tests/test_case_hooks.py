@@ -78,7 +78,7 @@ PERSONAL_DATA = {
 	"before_insert": ["xinqu_governance.governance.personal_data.keep_fetched_numbers"],
 	"on_change": ["xinqu_governance.governance.personal_data.hide_unreadable_numbers"],
 }
-# a new resident, household or case without a node gets the one Frappe would preset (governance/tree_scope.py)
+# a new resident, household or case without a node gets the user's default one (governance/tree_scope.py)
 TREE_SCOPE_DEFAULT = "xinqu_governance.governance.tree_scope.set_default_node"
 
 

@@ -150,7 +150,7 @@ def test_a_document_is_refused_outside_frappes_rule(world):
 		frappe.set_user("Administrator")
 
 
-def test_a_new_record_gets_the_node_frappe_would_preset(world):
+def test_a_new_record_gets_the_users_default_node(world):
 	frappe.set_user(world.residents_only)
 	try:
 		assert default_node("Household") == world.grid_a1  # the only node for households

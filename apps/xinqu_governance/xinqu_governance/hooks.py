@@ -208,9 +208,9 @@ has_permission = {
 }
 
 # The tables that grow with the city (governance/tree_scope.py): their `jurisdiction` field is scoped
-# by the User Permissions on the tree's lft/rgt ranges instead of Frappe's IN list of every node
-# below; documents keep Frappe's User Permission rule through the has_permission hook, and a new
-# record gets the node Frappe would have preset.
+# by the same User Permissions, as one plain list of the user's nodes read from the tree's lft/rgt
+# ranges, without Frappe's empty-value branch; documents keep Frappe's User Permission rule through
+# the has_permission hook, and a new record gets the user's default node.
 from xinqu_governance.governance.tree_scope import TREE_SCOPED as _TREE_SCOPED
 
 _TREE_SCOPE = "xinqu_governance.governance.tree_scope"

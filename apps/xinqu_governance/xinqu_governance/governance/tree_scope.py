@@ -26,7 +26,7 @@ itself:
 - a document (read, write, create, print, …): the `has_permission` hook → `has_scope_permission`,
   Frappe's own rule of `frappe.permissions.has_user_permission` for that field, on Frappe's own
   expanded list;
-- a new document: the node Frappe would have preset from the User Permissions (`default_node`, on
+- a new document: the user's default node from the User Permissions (`default_node`, on
   insert; the desk's form does the same, and searches the field's nodes within the User Permissions
   as Frappe does: public/js/tree_scope.bundle.js).
 
@@ -57,10 +57,6 @@ TREE_SCOPED = (
 	"Stability Risk Assessment",
 	"Emergency Incident",
 )
-
-
-def scoped_doctypes() -> tuple[str, ...]:
-	return TREE_SCOPED
 
 
 def permitted_roots(user: str, doctype: str) -> list[dict]:
@@ -125,8 +121,10 @@ def has_scope_permission(doc, ptype: str | None = None, user: str | None = None,
 
 
 def default_node(doctype: str, user: str | None = None) -> str | None:
-	"""The node Frappe presets on a new record from the User Permissions (`frappe.model.create_new`):
-	the one marked default, or the only one allowed."""
+	"""The node preset on a new record from the User Permissions: the one marked default, or the only
+	one allowed for this DocType. (Frappe's `frappe.model.create_new` presets the only one only when
+	the user has a single Jurisdiction permission in all; for a user of one node, the grid worker or
+	the village staff, both give that node.)"""
 	permissions = get_user_permissions(user or frappe.session.user).get("Jurisdiction", [])
 	allowed = [p for p in permissions if not p.get("applicable_for") or p.get("applicable_for") == doctype]
 	marked = [p.doc for p in allowed if p.get("is_default")]
@@ -136,7 +134,7 @@ def default_node(doctype: str, user: str | None = None) -> str | None:
 
 
 def set_default_node(doc, method=None) -> None:
-	"""`before_insert`: a new record without a node gets the user's default one, as Frappe presets it."""
+	"""`before_insert`: a new record without a node gets the user's default one (`default_node`)."""
 	if not doc.get(SCOPE_FIELD):
 		node = default_node(doc.doctype)
 		if node:

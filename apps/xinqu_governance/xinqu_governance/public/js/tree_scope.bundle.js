@@ -1,9 +1,10 @@
 // The node of a record in the desk's forms, for the DocTypes scoped on the tree (governance/tree_scope.py).
-// Their `jurisdiction` field is marked `ignore_user_permissions` so that Frappe does not expand the
-// User Permissions into IN lists in the SQL (the server applies them on the tree's ranges). For the
+// Their `jurisdiction` field is marked `ignore_user_permissions` so that Frappe does not add its own
+// condition for it to the SQL (the server applies the same User Permissions itself). For the
 // form, the field behaves as Frappe makes it without the mark: its search lists the nodes the User
 // Permissions allow (`api/scope.search_nodes`, Frappe's own search of Jurisdiction), and a new record
-// gets the node Frappe would preset (the User Permission marked default, or the only one).
+// gets the user's default node (the User Permission marked default, or the only one for the DocType:
+// `tree_scope.default_node` on the server).
 // Loaded on every desk page (hooks `app_include_js`); the DocTypes come with the boot.
 
 frappe.provide("xinqu_governance.tree_scope");
