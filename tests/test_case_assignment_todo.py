@@ -6,8 +6,8 @@ import json
 import frappe
 import pytest
 
-from tests.case_factories import PASSWORD, act, case_profile, make_case, new_tree, purge_cases, stage  # noqa: F401
-from tests.factories import purge_tree
+from tests.case_factories import PASSWORD, act, case_profile, make_case, make_unit, new_tree, purge_cases, stage  # noqa: F401
+from tests.factories import make_user_at, purge_tree
 
 pytestmark = pytest.mark.usefixtures("case_profile")
 
@@ -118,3 +118,57 @@ def test_the_patch_gives_cases_assigned_before_their_frappe_assignment(people):
 	assert assigned(dispute) == [people.staff_a1]
 	assert open_todos(closed) == []
 	assert backfill_assignments() == 0  # idempotent
+
+
+def test_an_officer_of_another_county_assigned_a_case_reads_lists_and_works_it(people, live_server, http_login):
+	"""条块结合: the county department that handles the case sits in another county, where its officer
+	holds his role. Assigned in the desk (Frappe's `assign_to.add`), he reads the case, finds it under
+	"Assigned to me" and resolves it over HTTP: Frappe consults the assignment's DocShare when the role
+	at the node refuses (the node hook and the tree scope do refuse him there), and only for the case
+	assigned to him."""
+	from xinqu_governance.tests.factories import make_jurisdiction
+
+	other_county = make_jurisdiction(frappe.generate_hash(length=8) + "县", "County", people.city)
+	officer = make_user_at("County Officer", other_county, prefix="xq-case-oc")
+	urban = make_unit("County", other_county, members=[officer], department="Urban Management")
+	description = "小区门口占道经营，影响通行"
+	try:
+		event = make_case("Grid Event", people.grid_a1, people.grid_worker, event_type="Urban Management", description=description)
+		event = act(act(event, "Verify Event", people.staff_a1), "Dispatch to Department", people.staff_a1)
+		unassigned = make_case("Grid Event", people.grid_a1, people.grid_worker, event_type="Urban Management", description=description)
+		frappe.db.set_value("Grid Event", event.name, "handling_unit", urban)  # the routing rule's pick
+		frappe.db.commit()
+
+		staff = http_login(people.staff_a1, PASSWORD)
+		assigned_now = staff.post(
+			f"{live_server}{ADD}",
+			data={"assign_to": json.dumps([officer]), "doctype": "Grid Event", "name": event.name},
+		)
+		assert assigned_now.status_code == 200, assigned_now.text[:500]
+
+		client = http_login(officer, PASSWORD)
+		loaded = client.get(f"{live_server}/api/resource/Grid Event/{event.name}")
+		assert loaded.status_code == 200, loaded.text[:500]
+		assert loaded.json()["data"]["description"] == description
+		refused = client.get(f"{live_server}/api/resource/Grid Event/{unassigned.name}")
+		assert refused.status_code == 403, refused.text[:300]
+		listed = client.get(
+			f"{live_server}/api/resource/Grid Event",
+			params={"filters": json.dumps([["_assign", "like", f"%{officer}%"]]), "fields": '["name"]'},
+		)
+		assert listed.status_code == 200, listed.text[:500]
+		assert [row["name"] for row in listed.json()["data"]] == [event.name]
+		everything = client.get(f"{live_server}/api/resource/Grid Event", params={"limit_page_length": 0})
+		assert [row["name"] for row in everything.json()["data"]] == [event.name]
+
+		resolved = client.post(
+			f"{live_server}/api/method/frappe.model.workflow.apply_workflow",
+			data={"doc": json.dumps(loaded.json()["data"]), "action": "Resolve"},
+		)
+		assert resolved.status_code == 200, resolved.text[:800]
+		frappe.db.rollback()
+		assert frappe.db.get_value("Grid Event", event.name, "workflow_state") == "Resolved"
+	finally:
+		frappe.db.rollback()
+		purge_cases(people, commit=False)
+		purge_tree(people, users=[*people.users, officer])
