@@ -180,12 +180,15 @@ def units_by(frappe):
 	return rows, member
 
 
-def insert_cases(frappe, args, results):
+def insert_cases(frappe, args, results, tag: str = "B"):
+	"""``args.cases`` cases written set-based; ``tag`` marks their names (DSP-<tag>-0000001, child
+	rows <tag>000000001, warnings EW-<tag>-…), so that a second batch (scripts/bench_city.py adds the
+	other nine tenths after timing the job at a tenth) makes names of its own."""
 	from frappe.utils import now_datetime
 	from xinqu_governance.cases.case_types import supervising_node
 	from xinqu_governance.cases.early_warning import make_trigger_key
 
-	rng = random.Random(args.seed)
+	rng = random.Random(args.seed if tag == "B" else f"{args.seed}-{tag}")
 	now = now_datetime().replace(microsecond=0)
 	nodes = places(frappe)
 	units, member_of = units_by(frappe)
@@ -268,7 +271,7 @@ def insert_cases(frappe, args, results):
 		doctype = "Dispute" if rng.random() < 0.7 else "Petition"
 		counters[doctype] += 1
 		prefix = "DSP" if doctype == "Dispute" else "PET"
-		name = f"{prefix}-B-{counters[doctype]:07d}"
+		name = f"{prefix}-{tag}-{counters[doctype]:07d}"
 		node, village, town = nodes[rng.randrange(len(nodes))]
 		kind = special[index] if index < len(special) else None
 		is_open = kind is not None or rng.random() < 0.12
@@ -342,7 +345,7 @@ def insert_cases(frappe, args, results):
 				for idx, values in enumerate(rows_of, start=1):
 					child_counter[0] += 1
 					children[child].append(
-						[f"B{child_counter[0]:09d}", reported, reported, "Administrator", "Administrator", 0, idx,
+						[f"{tag}{child_counter[0]:09d}", reported, reported, "Administrator", "Administrator", 0, idx,
 						 name, "Dispute", field, *values]
 					)
 		else:
@@ -376,7 +379,7 @@ def insert_cases(frappe, args, results):
 		):
 			rows.append(
 				[
-					f"EW-B-{i:06d}-{j}",
+					f"EW-{tag}-{i:06d}-{j}",
 					now,
 					now,
 					"Administrator",
@@ -430,7 +433,7 @@ def insert_many(frappe, doctype, fields, rows):
 
 
 def reseed_breaches(frappe, args) -> int:
-	"""--job-only: `--breaches` open On Track village / town cases get a deadline in the last five
+	"""--job-only: `--breaches` open village / town cases not yet due get a deadline in the last five
 	minutes (as if they had just run out), 70 % disputes, 30 % petitions."""
 	from frappe.utils import add_to_date, now_datetime
 
@@ -440,7 +443,12 @@ def reseed_breaches(frappe, args) -> int:
 	for doctype, share in (("Dispute", 0.7), ("Petition", 0.3)):
 		names = frappe.get_all(
 			doctype,
-			filters={"sla_status": "On Track", "handling_level": ("in", ["Village", "Town"])},
+			# petitions are due within 60 days and warned 10 days ahead: the loaded ones are all Due Soon
+			filters={
+				"sla_status": ("in", ["On Track", "Due Soon"]),
+				"resolution_due": (">", now),
+				"handling_level": ("in", ["Village", "Town"]),
+			},
 			pluck="name",
 			limit=int(args.breaches * share),
 		)
@@ -481,7 +489,7 @@ def run_job(frappe, results, args, settle: bool):
 		summary = run_sla_job()
 		frappe.db.commit()
 		results[f"sla_job_{label}"] = {
-			"seconds": round(time.perf_counter() - start, 2),
+			"seconds": round(time.perf_counter() - start, 4),
 			"marked_overdue": summary.overdue,
 			"marked_due_soon": summary.due_soon,
 			"escalated": len(summary.escalated),

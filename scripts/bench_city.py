@@ -11,12 +11,16 @@ Steps (each skipped when its data is there already, so a run can be resumed with
 1. a fresh site ``--db`` (default xinqu_city_bench) unless ``--keep``; the district profile applied and
    the case indexes made (as after a migrate);
 2. the registry: ``--households`` households through the real import path (bench_registry.build_registry);
+   its grids through the registry's own path (`registry.grids.apply_grid_proposal`, one compound a
+   transaction as the desk applies them);
 3. ``--cases`` cases reported over ``--years`` years, written set-based with outcomes, mediation types
-   and sessions, parties and ratings (bench_cases.insert_cases);
+   and sessions, parties and ratings (bench_cases.insert_cases): a tenth first, the SLA job timed on
+   it, then the other nine tenths, so that the job's cost at a tenth and at the whole are one run's;
 4. Governance Measures' summary rebuilt (timed) and the statistics refreshed;
 5. the measurements: Governance Measures (bench_measures.time_measures); the scoped resident pages,
    the exact count and the Overdue Queue as the town's officer (bench_scoping); the SLA job
-   (bench_cases.run_job: settling once, then 70 fresh breaches, then idle).
+   (bench_cases.run_job: settling once, then 70 fresh breaches, then idle) and its ratio to the tenth.
+``--buffer-pool-gib 6 --log-file-gib 1`` sets MariaDB's buffer pool and redo log first (docs/scaling.md).
 The JSON printed at the end holds every figure; docs/benchmarks.md quotes them.
 """
 
@@ -43,6 +47,8 @@ def main() -> int:
 	parser.add_argument("--measure-only", action="store_true", help="reuse the database, only measure")
 	parser.add_argument("--job-breaches", type=int, default=70, help="fresh breaches of the timed SLA job run")
 	parser.add_argument("--no-job", action="store_true", help="do not time the SLA job")
+	parser.add_argument("--buffer-pool-gib", type=float, default=0, help="set MariaDB's innodb_buffer_pool_size first")
+	parser.add_argument("--log-file-gib", type=float, default=0, help="set MariaDB's innodb_log_file_size first")
 	bench_cases.add_data_arguments(parser)
 	parser.set_defaults(years=1)
 	args = parser.parse_args()
@@ -56,7 +62,9 @@ def main() -> int:
 		create_site(site_dir, args.db)
 	frappe = connect(site_dir)
 	frappe.flags.in_test = False
+	applied = apply_server_settings(frappe, args)
 	results = {"machine": machine(), "mariadb_settings": mariadb_settings(frappe), "args": vars(args)}
+	results["server_settings_applied"] = applied
 	started = time.perf_counter()
 
 	if not args.measure_only:
@@ -83,10 +91,55 @@ def build(frappe, args, results) -> None:
 	results["profile_seconds"] = round(time.perf_counter() - start, 1)
 	step(results, "registry", not frappe.db.count("Resident"), lambda r: bench_registry.build_registry(frappe, args, r))
 	step(results, "grids", frappe.db.count("Jurisdiction", {"level": "Grid"}) < 100, lambda r: grid_every_village(frappe, r))
-	step(results, "cases", not frappe.db.count("Dispute"), lambda r: bench_cases.insert_cases(frappe, args, r))
+	step(results, "cases_tenth", not frappe.db.count("Dispute"), lambda r: insert_tenth(frappe, args, r))
+	if not args.no_job and "sla_job_at_tenth" not in results and not (site_dir(args) / "sla_tenth.json").exists():
+		results["sla_job_at_tenth"] = time_sla_job(frappe, args)
+		(site_dir(args) / "sla_tenth.json").write_text(json.dumps(results["sla_job_at_tenth"]))
+	step(
+		results,
+		"cases_rest",
+		frappe.db.count("Dispute", {"name": ("like", "DSP-C-%")}) == 0,
+		lambda r: insert_rest(frappe, args, r),
+	)
 	results["summary"] = bench_measures.build_summary(frappe)
 	for table in ("Resident", "Household", "Household Member"):
 		frappe.db.sql(f"analyze table `tab{table}`")
+
+
+def site_dir(args):
+	return REPO / "sites" / args.db
+
+
+def insert_tenth(frappe, args, results) -> None:
+	"""A tenth of the cases first: the SLA job is timed on them before the rest come, so that its
+	cost at a tenth and at the whole is measured in one run."""
+	tenth = argparse.Namespace(**{**vars(args), "cases": args.cases // 10})
+	bench_cases.insert_cases(frappe, tenth, results, tag="B")
+
+
+def insert_rest(frappe, args, results) -> None:
+	rest = argparse.Namespace(**{**vars(args), "cases": args.cases - args.cases // 10})
+	bench_cases.insert_cases(frappe, rest, results, tag="C")
+
+
+def apply_server_settings(frappe, args) -> dict:
+	"""--buffer-pool-gib / --log-file-gib: MariaDB's InnoDB buffer pool and redo log for the working
+	set, as docs/scaling.md asks of a deployment (both dynamic in MariaDB 10.11; SUPER needed).
+	The settings in force are printed with the results either way. As MariaDB's root (the runtime's
+	`root_connection`, as new-site uses it): the site's own user may not change the server."""
+	from xinqu_runtime.site import root_connection
+
+	applied = {}
+	settings = (("innodb_buffer_pool_size", args.buffer_pool_gib), ("innodb_log_file_size", args.log_file_gib))
+	if not any(gib for _variable, gib in settings):
+		return applied
+	root = root_connection()
+	for variable, gib in settings:
+		if gib:
+			root.cursor().execute(f"set global {variable} = {int(gib * 2**30)}")
+			applied[variable] = int(gib * 2**30)
+	root.close()
+	return applied
 
 
 GRID_HOUSEHOLDS = 300  # households a grid worker looks after
@@ -160,6 +213,13 @@ def measure(frappe, args) -> dict:
 	out["overdue_queue"] = bench_scoping.time_queue(frappe, user, lft, rgt, args.rounds)
 	if not args.no_job:
 		out["sla_job"] = time_sla_job(frappe, args)
+		tenth_file = site_dir(args) / "sla_tenth.json"
+		if tenth_file.exists():
+			out["sla_job_at_tenth"] = tenth = json.loads(tenth_file.read_text())
+			out["sla_job_ratio_whole_to_tenth"] = {
+				run: round(out["sla_job"][run]["seconds"] / max(tenth[run]["seconds"], 0.01), 2)
+				for run in ("sla_job_breach_run", "sla_job_idle_run")
+			}
 	return out
 
 
@@ -167,11 +227,12 @@ def time_sla_job(frappe, args) -> dict:
 	"""The SLA job (bench_cases.run_job): once after the bulk load every open case is due (the
 	settling run, recorded on the site so that a --measure-only run skips it), then a run with
 	--breaches fresh breaches, then an idle run."""
-	marker = REPO / "sites" / args.db / "sla_settled"
-	results: dict = {}
+	marker = site_dir(args) / "sla_settled"
+	cases = str(frappe.db.count("Dispute") + frappe.db.count("Petition"))
+	results: dict = {"cases": int(cases)}
 	args.breaches = args.job_breaches
-	bench_cases.run_job(frappe, results, args, settle=not marker.exists())
-	marker.write_text("settled\n")
+	bench_cases.run_job(frappe, results, args, settle=not marker.exists() or marker.read_text().strip() != cases)
+	marker.write_text(cases + "\n")
 	return results
 
 

@@ -154,9 +154,14 @@ def build_registry(frappe, args, results) -> dict:
 	# 6. grids
 	start = time.perf_counter()
 	grids = 0
-	for compound in compounds:
+	for number, compound in enumerate(compounds, start=1):
+		# one compound's grids a transaction, as the desk applies them (one request a compound)
 		grids += len(apply_grid_proposal(compound.name))
-	frappe.db.commit()
+		frappe.db.commit()
+		if number % 50 == 0 or number == len(compounds):
+			progress = {"compounds": number, "of": len(compounds), "grids": grids}
+			progress["seconds"] = round(time.perf_counter() - start, 1)
+			print(json.dumps({"grids_progress": progress}), flush=True)
 	results["grids"] = grids
 	results["grid_seconds"] = round(time.perf_counter() - start, 1)
 	results["residents"] = frappe.db.count("Resident")
