@@ -184,6 +184,26 @@ def test_a_new_resident_offers_only_the_nodes_of_the_officers_town(place, office
 	clean(officer)
 
 
+def test_the_residents_list_filter_offers_only_the_nodes_of_the_officers_town(place, officer):
+	"""The list's standard filter on the node searches within the User Permissions as the form does."""
+	officer.open_list("Resident")
+	options = officer.link_options("jurisdiction", place.tag, expect=place.village_a1, within=".page-container:visible .page-form")
+	assert set(options) == {place.town_a, place.village_a1, place.village_a2, place.grid_a1, place.grid_a2}
+	officer.page.keyboard.press("Escape")
+	# "Add a filter" makes its control from the DocType's field: the same nodes
+	officer.page.evaluate(
+		"""() => {
+			const list = cur_list.filter_area.filter_list;
+			list.filter_button.click();
+			return list.add_filter("Resident", "jurisdiction", "=", "");
+		}"""
+	)
+	options = officer.link_options("jurisdiction", place.tag, expect=place.village_a1, within=".filter-popover:visible")
+	assert set(options) == {place.town_a, place.village_a1, place.village_a2, place.grid_a1, place.grid_a2}
+	officer.page.keyboard.press("Escape")
+	clean(officer)
+
+
 def test_a_grid_workers_new_event_and_household_are_preset_to_his_grid(place, chromium, live_server):
 	desk = desk_as(chromium, live_server, place.grid_worker, PASSWORD, DESKTOP)
 	try:

@@ -24,7 +24,29 @@ function search_within_user_permissions(frm) {
 	frm.set_query(SCOPE_FIELD, () => ({ query: "xinqu_governance.api.scope.search_nodes" }));
 }
 
-for (const doctype of (frappe.boot && frappe.boot.xinqu_tree_scoped) || []) {
+// The list's filters (the standard filter and "Add a filter", which copies the DocType's field) search
+// the node as Frappe does for a field without the mark: the desk's copy of the meta loses the mark as it
+// arrives (`frappe.meta.sync`, through which the desk loads every DocType's meta, cached or not), so a
+// link search sends no `ignore_user_permissions` and Frappe's search of Jurisdiction keeps to the User
+// Permissions. The server's permission rules are the same either way (governance/tree_scope.py).
+const TREE_SCOPED = (frappe.boot && frappe.boot.xinqu_tree_scoped) || [];
+
+function unmark_scope_field(doc) {
+	if (doc && doc.doctype === "DocType" && TREE_SCOPED.includes(doc.name)) {
+		for (const df of doc.fields || []) {
+			if (df.fieldname === SCOPE_FIELD) df.ignore_user_permissions = 0;
+		}
+	}
+}
+
+const sync_meta = frappe.meta.sync;
+frappe.meta.sync = function (doc) {
+	unmark_scope_field(doc);
+	return sync_meta.apply(this, arguments);
+};
+for (const doctype of TREE_SCOPED) unmark_scope_field(frappe.get_meta(doctype));
+
+for (const doctype of TREE_SCOPED) {
 	frappe.ui.form.on(doctype, {
 		setup: search_within_user_permissions,
 		onload(frm) {
