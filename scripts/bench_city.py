@@ -94,6 +94,7 @@ def build(frappe, args, results) -> None:
 	step(results, "cases_tenth", not frappe.db.count("Dispute"), lambda r: insert_tenth(frappe, args, r))
 	if not args.no_job and "sla_job_at_tenth" not in results and not (site_dir(args) / "sla_tenth.json").exists():
 		results["sla_job_at_tenth"] = time_sla_job(frappe, args)
+		results["sla_job_at_tenth"]["daily_jobs"] = time_daily_jobs(frappe)
 		(site_dir(args) / "sla_tenth.json").write_text(json.dumps(results["sla_job_at_tenth"]))
 	step(
 		results,
@@ -213,6 +214,7 @@ def measure(frappe, args) -> dict:
 	out["overdue_queue"] = bench_scoping.time_queue(frappe, user, lft, rgt, args.rounds)
 	if not args.no_job:
 		out["sla_job"] = time_sla_job(frappe, args)
+		out["sla_job"]["daily_jobs"] = time_daily_jobs(frappe)
 		tenth_file = site_dir(args) / "sla_tenth.json"
 		if tenth_file.exists():
 			out["sla_job_at_tenth"] = tenth = json.loads(tenth_file.read_text())
@@ -220,7 +222,25 @@ def measure(frappe, args) -> dict:
 				run: round(out["sla_job"][run]["seconds"] / max(tenth[run]["seconds"], 0.01), 2)
 				for run in ("sla_job_breach_run", "sla_job_idle_run")
 			}
+			out["daily_jobs_ratio_whole_to_tenth"] = {
+				job: round(seconds / max(tenth.get("daily_jobs", {}).get(job, 0), 0.001), 2)
+				for job, seconds in out["sla_job"]["daily_jobs"].items()
+				if job in tenth.get("daily_jobs", {})
+			}
 	return out
+
+
+def time_daily_jobs(frappe) -> dict:
+	"""Each of the app's daily scheduler jobs (hooks `scheduler_events["daily"]`) run once and timed, in
+	seconds: the recounts and the summary's repair, at a tenth of the cases and at the whole."""
+	timings = {}
+	for path in frappe.get_hooks("scheduler_events", app_name="xinqu_governance").get("daily", []):
+		start = time.perf_counter()
+		frappe.get_attr(path)()
+		frappe.db.commit()
+		timings[path.rsplit(".", 1)[-1]] = round(time.perf_counter() - start, 3)
+		print(json.dumps({"daily_job": path, "seconds": timings[path.rsplit(".", 1)[-1]]}), flush=True)
+	return timings
 
 
 def time_sla_job(frappe, args) -> dict:
