@@ -1,5 +1,7 @@
 """Grids (§11): the proposal rule per building type, applying it, and counts after moves."""
 
+import bisect
+
 import frappe
 import pytest
 from xinqu_governance.registry.grids import (
@@ -86,6 +88,55 @@ def test_apply_creates_grid_nodes_and_profiles_and_is_idempotent(tree, compound)
 	assert grid_counts(created[0]) == (0, 0)
 	assert frappe.db.get_value("Grid Profile", created[0], "band_status") == "Below Band"
 	assert apply_grid_proposal(compound) == []
+
+
+def assert_tree_sound() -> None:
+	"""The whole Jurisdiction nested set is sound: every lft / rgt value used once, every node inside
+	its parent, and inside each node's interval exactly its subtree by parent links (gaps are allowed:
+	the tests' clean-up deletes nodes without closing them)."""
+	nodes = frappe.get_all("Jurisdiction", fields=["name", "parent_jurisdiction", "lft", "rgt"])
+	by_name = {node.name: node for node in nodes}
+	values = [v for node in nodes for v in (node.lft, node.rgt)]
+	assert len(set(values)) == len(values)
+	size = dict.fromkeys(by_name, 1)
+	for node in nodes:
+		parent = node.parent_jurisdiction
+		while parent:
+			size[parent] += 1
+			parent = by_name[parent].parent_jurisdiction
+		if node.parent_jurisdiction:
+			outer = by_name[node.parent_jurisdiction]
+			assert outer.lft < node.lft < node.rgt < outer.rgt, node.name
+	lefts = sorted(node.lft for node in nodes)
+	wrong = [
+		(n.name, n.lft, n.rgt, size[n.name])
+		for n in nodes
+		if bisect.bisect_left(lefts, n.rgt) - bisect.bisect_right(lefts, n.lft) != size[n.name] - 1
+	]
+	assert not wrong, wrong[:5]
+
+
+def test_grids_made_together_keep_the_tree_sound(tree, compound):
+	"""The grids of a proposal get their place in the tree by one shift (`reserve_leaves`), the nodes
+	to their right (village A2, town B) move past them, and a grid made one at a time after them by
+	Frappe's own add fits in too."""
+	for number in ("1", "2", "3"):
+		make_building(compound, number, "Multi-storey", floors=2, units=1, per_floor=2)
+	right_of_them = frappe.db.get_value("Jurisdiction", tree.village_b1, ["lft", "rgt"])
+	created = apply_grid_proposal(compound)
+	assert len(created) == 3
+	lft, rgt = frappe.db.get_value("Jurisdiction", tree.village_a1, ["lft", "rgt"])
+	for grid in created:
+		inside = frappe.db.get_value("Jurisdiction", grid, ["lft", "rgt"])
+		assert lft < inside[0] < inside[1] < rgt
+	moved = frappe.db.get_value("Jurisdiction", tree.village_b1, ["lft", "rgt"])
+	assert moved == (right_of_them[0] + 6, right_of_them[1] + 6)
+	assert_tree_sound()
+	one_more = frappe.get_doc(
+		{"doctype": "Jurisdiction", "jurisdiction_name": "单独网格", "level": "Grid", "parent_jurisdiction": tree.village_a1}
+	).insert(ignore_permissions=True)
+	assert frappe.db.get_value("Jurisdiction", one_more.name, "parent_jurisdiction") == tree.village_a1
+	assert_tree_sound()
 
 
 def test_households_count_once_people_live_there(tree, compound):

@@ -19,6 +19,7 @@ from frappe import _
 from frappe.query_builder.functions import Count
 
 from xinqu_governance.governance.doctype.governance_settings.governance_settings import get_setting
+from xinqu_governance.governance.doctype.jurisdiction.jurisdiction import reserve_leaves
 from xinqu_governance.registry.utils import (
 	LEVEL_GRID,
 	LEVEL_VILLAGE,
@@ -191,13 +192,17 @@ def apply_grid_proposal(compound: str) -> list[str]:
 	validate_jurisdiction_level(proposal.village, LEVEL_VILLAGE, "Village / Community")
 	created = []
 	names = next_grid_names(proposal.village, len(proposal.grids))
-	for (number, grid_name), grid in zip(names, proposal.grids, strict=True):
+	places = reserve_leaves(proposal.village, len(proposal.grids))  # one shift of the tree for all
+	for (number, grid_name), grid, (lft, rgt) in zip(names, proposal.grids, places, strict=True):
 		node = frappe.get_doc(
 			{
 				"doctype": "Jurisdiction",
 				"jurisdiction_name": grid_name,
 				"level": LEVEL_GRID,
 				"parent_jurisdiction": proposal.village,
+				"old_parent": proposal.village,
+				"lft": lft,
+				"rgt": rgt,
 			}
 		).insert(ignore_permissions=True)
 		coverage = (
