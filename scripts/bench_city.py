@@ -212,6 +212,7 @@ def measure(frappe, args) -> dict:
 	if frappe.db.count("Resident"):
 		out["scoped_residents"] = bench_scoping.time_residents(frappe, user, lft, rgt, args.rounds)
 	out["overdue_queue"] = bench_scoping.time_queue(frappe, user, lft, rgt, args.rounds)
+	out["grid_creation"] = time_grid_creation(frappe)
 	if not args.no_job:
 		out["sla_job"] = time_sla_job(frappe, args)
 		out["sla_job"]["daily_jobs"] = time_daily_jobs(frappe)
@@ -228,6 +229,61 @@ def measure(frappe, args) -> dict:
 				if job in tenth.get("daily_jobs", {})
 			}
 	return out
+
+
+def time_grid_creation(frappe, buildings: int = 60) -> dict:
+	"""The registry's grid creation on the city's tree: a new compound of `buildings` multi-storey
+	buildings (a grid each) in the village first in the tree, so that every other node lies to its
+	right; its grids made by `apply_grid_proposal` with their places reserved by one shift
+	(`Jurisdiction.reserve_leaves`), against the same with Frappe's own add per node
+	(`update_add_node`, what the app did before). Both from one savepoint, rolled back after."""
+	from xinqu_governance.registry import grids
+
+	village = frappe.db.sql(
+		"select name from `tabJurisdiction` where level = 'Village' order by lft limit 1"
+	)[0][0]
+	compound = frappe.get_doc(
+		{"doctype": "Resettlement Compound", "compound_name": "测时小区", "jurisdiction": village, "address": "测时小区"}
+	).insert(ignore_permissions=True)
+	for number in range(1, buildings + 1):
+		frappe.get_doc(
+			{
+				"doctype": "Building",
+				"compound": compound.name,
+				"building_number": str(number),
+				"building_type": "Multi-storey",
+				"floors": 6,
+				"unit_count": 2,
+				"dwellings_per_floor": 2,
+				"create_units_and_dwellings": 1,
+			}
+		).insert(ignore_permissions=True)
+	frappe.db.savepoint("grid_creation")
+	out = {"village": village, "nodes": frappe.db.count("Jurisdiction"), "grids": 0}
+	reserve = grids.reserve_leaves
+	for label in ("one_shift", "frappe_add_per_node"):
+		if label == "frappe_add_per_node":  # no place given: Frappe's update_nsm adds each node
+			grids.reserve_leaves = lambda parent, count: [(0, 0)] * count
+		updated = rows_updated(frappe)
+		start = time.perf_counter()
+		try:
+			out["grids"] = len(grids.apply_grid_proposal(compound.name))
+		finally:
+			grids.reserve_leaves = reserve
+		out[f"{label}_seconds"] = round(time.perf_counter() - start, 3)
+		out[f"{label}_rows_updated"] = rows_updated(frappe) - updated
+		frappe.db.rollback(save_point="grid_creation")
+	frappe.db.rollback()
+	out["ratio"] = round(out["frappe_add_per_node_seconds"] / max(out["one_shift_seconds"], 0.001), 2)
+	print(json.dumps({"grid_creation": out}, ensure_ascii=False), flush=True)
+	return out
+
+
+def rows_updated(frappe) -> int:
+	"""The rows this connection's statements updated so far (MariaDB's Handler_update)."""
+	from frappe.utils import cint
+
+	return cint(frappe.db.sql("show session status like 'Handler_update'")[0][1])
 
 
 def time_daily_jobs(frappe) -> dict:

@@ -346,6 +346,31 @@ def test_a_category_turning_law_related_recounts_its_petitions(tree):
 
 
 
+def test_a_new_node_recounts_nothing_and_a_moved_one_moves_its_counts(tree, monkeypatch):
+	"""A new grid has no cases: the summary is not counted again for it (at city scale a recount takes
+	minutes). A village moved to another town takes its cases' counts there."""
+	from xinqu_governance.cases import measure_counts
+
+	t = tree
+	recounts = []
+	recount = measure_counts.replace_summary
+	monkeypatch.setattr(measure_counts, "replace_summary", lambda keys: recounts.append(keys) or recount(keys))
+	try:
+		frappe.get_doc(
+			{"doctype": "Jurisdiction", "jurisdiction_name": unique("新网格"), "level": "Grid", "parent_jurisdiction": t.village_a1}
+		).insert(ignore_permissions=True)
+		assert recounts == []
+		make_case("Dispute", t.village_a2)
+		village = frappe.get_doc("Jurisdiction", t.village_a2)
+		village.parent_jurisdiction = t.town_b
+		village.save(ignore_permissions=True)
+		assert len(recounts) == 1
+		nodes = [t.town_a, t.town_b, t.village_a2]
+		assert stored_summary(nodes) == rebuilt_summary(nodes)
+	finally:
+		frappe.db.rollback()
+
+
 def test_a_case_closed_today_moves_todays_day_row_and_the_month_to_date(tree):
 	"""The report's default period (month to date) is day rows only: a case reported and closed today
 	moves today's rows (and the month's) in the save, and the default report shows it without reading

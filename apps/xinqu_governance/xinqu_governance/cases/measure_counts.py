@@ -609,6 +609,9 @@ def on_category_change(doc, method=None):
 
 
 def on_tree_change(doc, method=None):
-	"""A node moved under another parent: the subtree counts above it change."""
-	if not doc.is_new() and doc.has_value_changed("parent_jurisdiction"):
+	"""A node moved under another parent: the subtree counts above it change. A new node has no cases
+	and changes nothing (Frappe's `has_value_changed` is true of every field of a new document, and in
+	its `on_update` `is_new()` is false already: a grid made at city scale cost a whole recount)."""
+	before = doc.get_doc_before_save()
+	if before is not None and before.get("parent_jurisdiction") != doc.get("parent_jurisdiction"):
 		replace_summary([source.key for source in SOURCES])
