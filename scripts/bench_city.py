@@ -220,7 +220,7 @@ def measure(frappe, args) -> dict:
 		if tenth_file.exists():
 			out["sla_job_at_tenth"] = tenth = json.loads(tenth_file.read_text())
 			out["sla_job_ratio_whole_to_tenth"] = {
-				run: round(out["sla_job"][run]["seconds"] / max(tenth[run]["seconds"], 0.01), 2)
+				run: round(out["sla_job"][run]["seconds"] / max(tenth[run]["seconds"], 0.0001), 2)
 				for run in ("sla_job_breach_run", "sla_job_idle_run")
 			}
 			out["daily_jobs_ratio_whole_to_tenth"] = {
