@@ -9,7 +9,8 @@ import frappe
 import pytest
 from frappe.core.doctype.user_permission.user_permission import get_user_permissions
 from frappe.permissions import get_allowed_docs_for_doctype
-from xinqu_governance.governance.tree_scope import TREE_SCOPED, default_node
+from xinqu_governance.governance import tree_scope
+from xinqu_governance.governance.tree_scope import COUNT, PAGE, TREE_SCOPED, default_node, shaped_as
 
 from tests.case_factories import case_profile, make_case, stage  # noqa: F401
 from tests.factories import citizen_ids, make_household, make_jurisdiction_tree, make_resident, make_user_at, unique
@@ -102,6 +103,77 @@ def test_lists_and_counts_hold_exactly_the_rows_of_frappes_rule(world):
 	}
 	assert listed(world.residents_only, "Household", world.households) == {world.households[world.grid_a1]}
 	assert listed(world.unscoped, "Resident", world.residents) == set(world.residents.values())
+
+
+SHAPES = {"unknown": None, "page": PAGE, "count": COUNT}
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_every_form_of_a_large_scope_holds_exactly_the_rows_of_frappes_rule(world, monkeypatch, shape):
+	"""A scope of more than LIST_LIMIT nodes reaches MariaDB as the tree's range read per row (a page)
+	or as the nested-set semi-join (a count); with the limit at 0 every scope of this small tree takes
+	that form, and every user's list and count is still Frappe's rule, a filter by node combining."""
+	monkeypatch.setattr(tree_scope, "LIST_LIMIT", 0)
+	for doctype, records in (("Resident", world.residents), ("Household", world.households), ("Dispute", world.disputes)):
+		for user in world.users:
+			expected = frappes_rule(user, doctype, records)
+			with shaped_as(SHAPES[shape]):
+				assert listed(user, doctype, records) == expected, (doctype, user)
+				frappe.set_user(user)
+				try:
+					counted = frappe.client.get_count(doctype, filters={"name": ("in", list(records.values()))})
+					below_a1 = frappe.get_list(
+						doctype,
+						filters={"jurisdiction": ("descendants of (inclusive)", world.village_a1), "name": ("in", list(records.values()))},
+						pluck="name",
+					)
+				finally:
+					frappe.set_user("Administrator")
+			assert counted == len(expected), (doctype, user)
+			assert set(below_a1) == {records[n] for n in (world.village_a1, world.grid_a1) if n in records} & expected
+	# the forms really are the tree's
+	frappe.set_user(world.town_officer)
+	try:
+		with shaped_as(SHAPES[shape]):
+			sql = str(frappe.get_list("Resident", fields=["name"], limit=20, run=0)).lower()
+	finally:
+		frappe.set_user("Administrator")
+	form = {"unknown": f"'{world.grid_a1}'", "page": "(select `lft` from `tabjurisdiction` where `name` =", "count": "in (select `name` from `tabjurisdiction` where (`lft` >="}
+	assert form[shape] in sql
+
+
+def test_the_desk_and_rest_lists_and_counts_run_in_the_form_of_their_query(world, monkeypatch):
+	"""The whitelisted list and count methods are Frappe's own, run with their shape known
+	(governance/scoped_queries.py through `override_whitelisted_methods`): the rows and counts are
+	Frappe's rule, and the query each sends is the form of its shape."""
+	from xinqu_governance.governance import scoped_queries
+
+	def get_attr(method):  # as frappe.handler.execute_cmd resolves a whitelisted method: its last override
+		return frappe.get_attr(frappe.get_hooks("override_whitelisted_methods").get(method, [method])[-1])
+
+	monkeypatch.setattr(tree_scope, "LIST_LIMIT", 0)
+	shapes = []
+	condition = tree_scope.roots_condition
+	monkeypatch.setattr(tree_scope, "roots_condition", lambda *args: shapes.append(args[2]) or condition(*args))
+	for method in ("frappe.desk.reportview.get", "frappe.desk.reportview.get_count", "frappe.client.get_list", "frappe.client.get_count"):
+		assert get_attr(method).__module__ == scoped_queries.__name__, method
+	names = list(world.residents.values())
+	expected = frappes_rule(world.town_officer, "Resident", world.residents)
+	frappe.set_user(world.town_officer)
+	try:
+		frappe.local.form_dict = frappe._dict(doctype="Resident", fields=["`tabResident`.`name`"], filters=[["Resident", "name", "in", names]], start=0, page_length=20)
+		page = get_attr("frappe.desk.reportview.get")()
+		frappe.local.form_dict = frappe._dict(doctype="Resident", filters=[["Resident", "name", "in", names]], limit=1001)
+		bounded = get_attr("frappe.desk.reportview.get_count")()
+		listed_by_rest = get_attr("frappe.client.get_list")(doctype="Resident", fields=["name"], filters={"name": ("in", names)})
+		counted_by_rest = get_attr("frappe.client.get_count")(doctype="Resident", filters={"name": ("in", names)})
+	finally:
+		frappe.local.form_dict = frappe._dict()
+		frappe.set_user("Administrator")
+	assert {row[0] for row in page["values"]} == expected
+	assert bounded == counted_by_rest == len(expected)
+	assert {row.name for row in listed_by_rest} == expected
+	assert shapes == [PAGE, COUNT, PAGE, COUNT]
 
 
 def test_the_sql_holds_the_scope_once_as_one_plain_list_read_from_the_tree(world):

@@ -175,7 +175,14 @@ clear_cache = [
 	"xinqu_governance.cases.doctype.case_type.case_type.clear_case_type_cache",
 ]
 
+_SCOPED_QUERIES = "xinqu_governance.governance.scoped_queries"
 override_whitelisted_methods = {
+	# lists and counts with their query's shape known to the tree scope (governance/scoped_queries.py)
+	"frappe.desk.reportview.get": f"{_SCOPED_QUERIES}.get",
+	"frappe.desk.reportview.get_list": f"{_SCOPED_QUERIES}.get_list",
+	"frappe.desk.reportview.get_count": f"{_SCOPED_QUERIES}.get_count",
+	"frappe.client.get_list": f"{_SCOPED_QUERIES}.get_list_of_documents",
+	"frappe.client.get_count": f"{_SCOPED_QUERIES}.count_documents",
 	# the desk offers only the workflow actions the server accepts at the case's node and level
 	"frappe.model.workflow.get_transitions": "xinqu_governance.cases.workflow_actions.get_transitions",
 	# Frappe's csv / xlsx exports, with cells that would run as formulas neutralised (governance/export_formulas.py)

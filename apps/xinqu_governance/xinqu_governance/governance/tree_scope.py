@@ -14,15 +14,16 @@ Frappe's expansion skips that one field, and this module applies the same User P
 itself:
 
 - lists, reports, REST, link searches of these DocTypes, counts: `permission_query_conditions`
-  (hooks.py) → `scope_condition`: `jurisdiction in (<the nodes>)`, the nodes read live from the
-  tree's lft/rgt ranges of the user's permitted nodes (a node whose User Permission hides
-  descendants: that node only) and written into the SQL as one plain list. Why a list and not the
-  nested-set subquery: MariaDB (10.11) runs `jurisdiction in (select name from tabJurisdiction
-  where lft … and rgt …)` as a semi-join that materialises the subtree and then sorts every row of
-  the scope for a page (a page of 20 of a town of 325 284 residents: "Using temporary; Using
-  filesort"), and the same subquery beside Frappe's `= ''` branch is evaluated once per row of the
-  table (a count took minutes); against a plain list it reads the `creation` index backwards for a
-  page and an index range for a count (docs/benchmarks.md, "Tree scope");
+  (hooks.py) → `scope_condition`: the field within the user's nodes, read live from the tree's
+  lft/rgt ranges of the user's permitted nodes (a node whose User Permission hides descendants: that
+  node only), in the form that suits the query (`roots_condition`): a scope of few nodes, or a query
+  of unknown shape, as one plain list of its nodes; a large scope in a page of the desk's list or
+  REST as the tree's range read per row, and in a count as the nested-set semi-join
+  (governance/scoped_queries.py tells the shape). Why not the semi-join everywhere: MariaDB (10.11)
+  runs it for a page by materialising the subtree and then sorting every row of the scope ("Using
+  temporary; Using filesort": seconds for a town), and beside Frappe's `= ''` branch it is evaluated
+  once per row of the table (a count took minutes); why not the list everywhere: MariaDB's optimizer
+  spends ~13 µs on each of its names before it reads a row (docs/benchmarks.md, "Tree scope");
 - a document (read, write, create, print, …): the `has_permission` hook → `has_scope_permission`,
   Frappe's own rule of `frappe.permissions.has_user_permission` for that field, on Frappe's own
   expanded list;
@@ -84,23 +85,92 @@ def scope_nodes(user: str, doctype: str) -> list[str] | None:
 	same nodes as Frappe's expanded list); None when no User Permission on Jurisdiction limits the
 	user there."""
 	roots = permitted_roots(user, doctype)
-	if not roots:
-		return None
+	return nodes_under(roots) if roots else None
+
+
+def whole_subtrees(roots: list[dict]) -> list[dict]:
+	"""The roots that stand for their subtree (their User Permission does not hide descendants)."""
+	return [root for root in roots if root.lft is not None and not root.hide_descendants]
+
+
+def nodes_under(roots: list[dict]) -> list[str]:
+	"""Every node of the roots' subtrees, and the roots that stand alone (a User Permission hiding
+	descendants; a node since deleted, whose name matches nothing, as in Frappe's list)."""
 	J = frappe.qb.DocType("Jurisdiction")
-	ranges = [(J.lft >= root.lft) & (J.rgt <= root.rgt) for root in roots if root.lft is not None and not root.hide_descendants]
-	# a node alone (or one since deleted: Frappe's list holds its name, which matches nothing)
+	ranges = [(J.lft >= root.lft) & (J.rgt <= root.rgt) for root in whole_subtrees(roots)]
 	alone = [root.for_value for root in roots if root.lft is None or root.hide_descendants]
 	below = frappe.qb.from_(J).select(J.name).where(Criterion.any(ranges)).run(pluck=True) if ranges else []
 	return sorted({*below, *alone})
 
 
+# A scope of more nodes than this reaches MariaDB in the form that suits the query (below), not as the
+# list of its nodes: MariaDB's optimizer spends ~13 µs on each name of an IN list before it reads a
+# row (45 ms for a town's 3 490 nodes, however few rows the page needs: docs/benchmarks.md, "Tree
+# scope at city scale"). Up to this many nodes the list is cheap and serves every shape of query by
+# an index range (a grid worker, village staff, most villages' officers).
+LIST_LIMIT = 200
+
+# the shape of the query a whitelisted list or count method is running (governance/scoped_queries.py)
+PAGE, COUNT = "page", "count"
+
+
+def query_shape() -> str | None:
+	return getattr(frappe.local, "xinqu_scope_shape", None)
+
+
+class shaped_as:
+	"""`with shaped_as(PAGE): …`: the queries inside are pages (ordered, limited) or counts
+	(aggregates), so that a large scope is written in the form MariaDB runs fastest for them."""
+
+	def __init__(self, shape: str):
+		self.shape = shape
+
+	def __enter__(self):
+		self.outer = query_shape()
+		frappe.local.xinqu_scope_shape = self.shape
+
+	def __exit__(self, *exc):
+		frappe.local.xinqu_scope_shape = self.outer
+
+
 def scope_condition(user: str | None = None, doctype: str | None = None) -> str:
 	"""The `permission_query_conditions` hook of the TREE_SCOPED DocTypes: the field within the
-	user's nodes, one plain list (rendered here, not term by term by the query builder)."""
-	nodes = scope_nodes(user or frappe.session.user, doctype)
-	if nodes is None:
+	user's nodes (`roots_condition`, in the shape of the running query)."""
+	roots = permitted_roots(user or frappe.session.user, doctype)
+	if not roots:
 		return ""
-	return f"`tab{doctype}`.`{SCOPE_FIELD}` in ({', '.join(frappe.db.escape(node) for node in nodes)})"
+	return roots_condition(f"`tab{doctype}`.`{SCOPE_FIELD}`", roots, query_shape())
+
+
+def roots_condition(field: str, roots: list[dict], shape: str | None) -> str:
+	"""SQL: `field` (a Link to Jurisdiction) within the roots' subtrees (and the roots that stand
+	alone). The same rows in every form (tests/test_tree_scope.py compares them):
+
+	- up to LIST_LIMIT nodes (counted from the roots' lft/rgt, an upper bound where the tree has
+	  gaps), or a query of unknown shape: one plain list of the nodes (rendered here, not term by term
+	  by the query builder), an index range for any query;
+	- a page (PAGE: the desk's list, REST's get_list, the Overdue Queue): each row's node looked up in
+	  the tree, `(select lft from tabJurisdiction where name = <field>) between <lft> and <rgt>`, a
+	  correlated subquery MariaDB does not flatten, so the page reads its sort index and stops after
+	  its rows (the lookup is cached per node);
+	- a count (COUNT): the nested-set semi-join, `<field> in (select name from tabJurisdiction where
+	  lft >= … and rgt <= …)`: the subtree's nodes first, then each node's index entries (a bounded
+	  "1000+" count stops after 1 001 of them).
+	"""
+	whole = whole_subtrees(roots)
+	size = sum((root.rgt - root.lft + 1) // 2 for root in whole) + len(roots) - len(whole)
+	if shape is None or size <= LIST_LIMIT:
+		return f"{field} in ({', '.join(frappe.db.escape(node) for node in nodes_under(roots))})"
+	alone = [frappe.db.escape(root.for_value) for root in roots if root not in whole]
+	if shape == PAGE:
+		lookup = f"(select `lft` from `tabJurisdiction` where `name` = {field})"
+		terms = [f"{lookup} between {int(root.lft)} and {int(root.rgt)}" for root in whole]
+	else:
+		subtree = " or ".join(f"(`lft` >= {int(root.lft)} and `rgt` <= {int(root.rgt)})" for root in whole)
+		terms = [f"{field} in (select `name` from `tabJurisdiction` where {subtree})"]
+	if alone:
+		terms.append(f"{field} in ({', '.join(alone)})")
+	return " or ".join(f"({term})" for term in terms)
 
 
 def allowed_nodes(user: str, doctype: str) -> list[str]:
