@@ -176,6 +176,62 @@ def test_the_desk_and_rest_lists_and_counts_run_in_the_form_of_their_query(world
 	assert shapes == [PAGE, COUNT, PAGE, COUNT]
 
 
+@pytest.mark.parametrize("list_limit", [200, 0], ids=["scope as a list", "scope as the tree's range"])
+def test_a_subtree_filter_of_the_desk_or_rest_gives_frappes_rows(world, monkeypatch, list_limit):
+	"""`jurisdiction descendants of (inclusive) <node>` moved into the scope (governance/scoped_queries.py)
+	gives the rows of Frappe's own filter for every user, in the desk's list and count and REST's, in
+	the filters' list and dict forms; a user with a document shared stays on Frappe's filter (shared
+	documents pass every condition of the scope) and still gets its rows."""
+	from xinqu_governance.governance import scoped_queries
+
+	monkeypatch.setattr(tree_scope, "LIST_LIMIT", list_limit)
+	frappe.share.add("Resident", world.residents[world.grid_b1], world.village_staff, read=1, notify=0)
+	moved = []
+	scope_filters = scoped_queries.scope_filters
+	monkeypatch.setattr(scoped_queries, "scope_filters", lambda *a: moved.append(scope_filters(*a)[1]) or scope_filters(*a))
+	names = list(world.residents.values())
+	for user in world.users:
+		for node in (world.town_a, world.village_a1, world.town_b):
+			frappe.set_user(user)
+			try:
+				expected = set(
+					frappe.get_list(
+						"Resident",
+						filters={"jurisdiction": ("descendants of (inclusive)", node), "name": ("in", names)},
+						pluck="name",
+					)
+				)
+				frappe.local.form_dict = frappe._dict(
+					doctype="Resident",
+					fields=["`tabResident`.`name`"],
+					filters=frappe.as_json([["Resident", "jurisdiction", "descendants of (inclusive)", node], ["Resident", "name", "in", names]]),
+					start=0,
+					page_length=20,
+				)
+				page = {row[0] for row in (scoped_queries.get() or {"values": []})["values"]}  # [] when empty
+				frappe.local.form_dict.limit = 1001
+				bounded = scoped_queries.get_count()
+				rest = scoped_queries.get_list_of_documents(
+					doctype="Resident", fields=["name"], filters={"jurisdiction": ["descendants of (inclusive)", node], "name": ["in", names]}
+				)
+				counted = scoped_queries.count_documents(
+					doctype="Resident", filters=[["jurisdiction", "descendants of (inclusive)", node], ["name", "in", names]]
+				)
+			finally:
+				frappe.local.form_dict = frappe._dict()
+				frappe.set_user("Administrator")
+			assert page == {row.name for row in rest} == expected, (user, node)
+			assert bounded == counted == len(expected), (user, node)
+	# the filter was moved for the scoped users, kept for the one with a share and the unscoped one
+	assert {"Resident"} == {doctype for within in moved for doctype in within}
+	assert any(within for within in moved) and not all(within for within in moved)
+	frappe.set_user(world.village_staff)
+	try:
+		assert scoped_queries.scope_filters("Resident", {"jurisdiction": ["descendants of (inclusive)", world.town_a]})[1] == {}
+	finally:
+		frappe.set_user("Administrator")
+
+
 def test_the_sql_holds_the_scope_once_as_one_plain_list_read_from_the_tree(world):
 	"""No `ifnull(…) = ''` branch (it kept a count from any index) and the officer's nodes once."""
 	frappe.set_user(world.town_officer)

@@ -118,28 +118,40 @@ def query_shape() -> str | None:
 	return getattr(frappe.local, "xinqu_scope_shape", None)
 
 
+def narrowed_to(doctype: str) -> list[dict]:
+	"""The roots a `descendants of (inclusive)` filter of the running list or count narrows
+	`doctype`'s scope to (governance/scoped_queries.py moved the filter here), or none."""
+	return (getattr(frappe.local, "xinqu_scope_within", None) or {}).get(doctype) or []
+
+
 class shaped_as:
 	"""`with shaped_as(PAGE): …`: the queries inside are pages (ordered, limited) or counts
-	(aggregates), so that a large scope is written in the form MariaDB runs fastest for them."""
+	(aggregates), so that a large scope is written in the form MariaDB runs fastest for them;
+	`within` ({doctype: roots}) narrows a DocType's scope to the roots' subtrees."""
 
-	def __init__(self, shape: str):
-		self.shape = shape
+	def __init__(self, shape: str, within: dict | None = None):
+		self.shape, self.within = shape, within or {}
 
 	def __enter__(self):
-		self.outer = query_shape()
-		frappe.local.xinqu_scope_shape = self.shape
+		self.outer = query_shape(), getattr(frappe.local, "xinqu_scope_within", None)
+		frappe.local.xinqu_scope_shape, frappe.local.xinqu_scope_within = self.shape, self.within
 
 	def __exit__(self, *exc):
-		frappe.local.xinqu_scope_shape = self.outer
+		frappe.local.xinqu_scope_shape, frappe.local.xinqu_scope_within = self.outer
 
 
 def scope_condition(user: str | None = None, doctype: str | None = None) -> str:
 	"""The `permission_query_conditions` hook of the TREE_SCOPED DocTypes: the field within the
-	user's nodes (`roots_condition`, in the shape of the running query)."""
+	user's nodes (`roots_condition`, in the shape of the running query), and within the subtrees a
+	filter of the running list narrowed it to."""
 	roots = permitted_roots(user or frappe.session.user, doctype)
 	if not roots:
 		return ""
-	return roots_condition(f"`tab{doctype}`.`{SCOPE_FIELD}`", roots, query_shape())
+	field = f"`tab{doctype}`.`{SCOPE_FIELD}`"
+	condition = roots_condition(field, roots, query_shape())
+	if within := narrowed_to(doctype):
+		condition = f"({condition}) and ({roots_condition(field, within, query_shape())})"
+	return condition
 
 
 def roots_condition(field: str, roots: list[dict], shape: str | None) -> str:
