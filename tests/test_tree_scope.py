@@ -155,7 +155,12 @@ def test_the_desk_and_rest_lists_and_counts_run_in_the_form_of_their_query(world
 	shapes = []
 	condition = tree_scope.roots_condition
 	monkeypatch.setattr(tree_scope, "roots_condition", lambda *args: shapes.append(args[2]) or condition(*args))
-	for method in ("frappe.desk.reportview.get", "frappe.desk.reportview.get_count", "frappe.client.get_list", "frappe.client.get_count"):
+	for method in (
+		*("frappe.desk.reportview.get", "frappe.desk.reportview.get_list", "frappe.desk.reportview.get_count"),
+		*("frappe.client.get_list", "frappe.client.get_count", "frappe.desk.listview.get_group_by_count"),
+		"frappe.desk.doctype.number_card.number_card.get_result",
+		"frappe.desk.doctype.number_card.number_card.get_percentage_difference",
+	):
 		assert get_attr(method).__module__ == scoped_queries.__name__, method
 	names = list(world.residents.values())
 	expected = frappes_rule(world.town_officer, "Resident", world.residents)
@@ -174,6 +179,19 @@ def test_the_desk_and_rest_lists_and_counts_run_in_the_form_of_their_query(world
 	assert bounded == counted_by_rest == len(expected)
 	assert {row.name for row in listed_by_rest} == expected
 	assert shapes == [PAGE, COUNT, PAGE, COUNT]
+	frappe.set_user(world.town_officer)
+	try:
+		by_node = get_attr("frappe.desk.listview.get_group_by_count")(
+			doctype="Resident", current_filters=frappe.as_json([["Resident", "name", "in", names]]), field="jurisdiction"
+		)
+		card = get_attr("frappe.desk.doctype.number_card.number_card.get_result")(
+			doc=frappe.as_json({"document_type": "Resident", "function": "Count"}),
+			filters=frappe.as_json([["Resident", "name", "in", names]]),
+		)
+	finally:
+		frappe.set_user("Administrator")
+	assert sum(row["count"] for row in by_node) == card == len(expected)
+	assert shapes[4:] == [COUNT, COUNT]
 
 
 @pytest.mark.parametrize("list_limit", [200, 0], ids=["scope as a list", "scope as the tree's range"])

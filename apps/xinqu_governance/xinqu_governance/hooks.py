@@ -183,6 +183,11 @@ override_whitelisted_methods = {
 	"frappe.desk.reportview.get_count": f"{_SCOPED_QUERIES}.get_count",
 	"frappe.client.get_list": f"{_SCOPED_QUERIES}.get_list_of_documents",
 	"frappe.client.get_count": f"{_SCOPED_QUERIES}.count_documents",
+	"frappe.desk.listview.get_group_by_count": f"{_SCOPED_QUERIES}.group_by_count",
+	"frappe.desk.doctype.number_card.number_card.get_result": f"{_SCOPED_QUERIES}.number_card_result",
+	"frappe.desk.doctype.number_card.number_card.get_percentage_difference": (
+		f"{_SCOPED_QUERIES}.number_card_difference"
+	),
 	# the desk offers only the workflow actions the server accepts at the case's node and level
 	"frappe.model.workflow.get_transitions": "xinqu_governance.cases.workflow_actions.get_transitions",
 	# Frappe's csv / xlsx exports, with cells that would run as formulas neutralised (governance/export_formulas.py)

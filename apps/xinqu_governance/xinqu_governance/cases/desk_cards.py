@@ -11,6 +11,7 @@ from frappe.desk.doctype.number_card.number_card import get_result
 
 from xinqu_governance.cases import sla
 from xinqu_governance.cases.case_types import case_doctypes
+from xinqu_governance.governance.tree_scope import COUNT, shaped_as
 
 OPEN_CASE = (("closed_on", "is", "not set"), ("is_withdrawn", "=", 0))
 
@@ -22,9 +23,10 @@ def readable_case_doctypes() -> list[str]:
 def count_open_cases(*conditions: tuple) -> int:
 	"""Open cases matching `conditions` ((field, operator, value), ...) the user can see, all types."""
 	total = 0
-	for doctype in readable_case_doctypes():
-		filters = [[doctype, *condition] for condition in (*OPEN_CASE, *conditions)]
-		total += int(get_result(frappe._dict(document_type=doctype, function="Count"), filters))
+	with shaped_as(COUNT):  # counts: a large scope as the nested-set semi-join (governance/tree_scope.py)
+		for doctype in readable_case_doctypes():
+			filters = [[doctype, *condition] for condition in (*OPEN_CASE, *conditions)]
+			total += int(get_result(frappe._dict(document_type=doctype, function="Count"), filters))
 	return total
 
 

@@ -5,8 +5,10 @@ goes into, and for a scope of thousands of nodes the fastest SQL differs: a page
 row's node looked up in the tree as its sort index is read, a count wants the subtree's nodes first
 (governance/tree_scope.py, `scope_condition`). These overrides (hooks.py
 `override_whitelisted_methods`) run Frappe's own method unchanged inside `shaped_as(…)`; rows,
-counts and permissions are Frappe's (tests/test_tree_scope.py compares every form's rows). A query
-of any other method keeps the plain list of the nodes, which serves every shape.
+counts and permissions are Frappe's (tests/test_tree_scope.py compares every form's rows). Pages:
+the desk's list and Report View, REST's get_list. Counts: the list's count, REST's, the list
+sidebar's counts per value, Number Cards (and the app's own cards, cases/desk_cards.py). A query of
+any other method keeps the plain list of the nodes, which serves every shape.
 
 A grouped list (the Report View's group-by and aggregate columns, `group_by` of REST's get_list)
 aggregates, so it runs as a count.
@@ -24,7 +26,8 @@ Frappe's.
 import frappe
 from frappe.client import get_count as client_get_count
 from frappe.client import get_list as client_get_list
-from frappe.desk import reportview
+from frappe.desk import listview, reportview
+from frappe.desk.doctype.number_card import number_card
 
 from xinqu_governance.governance import tree_scope
 from xinqu_governance.governance.tree_scope import COUNT, PAGE, SCOPE_FIELD, TREE_SCOPED, shaped_as
@@ -84,6 +87,27 @@ def count_documents(*args, **kwargs):
 	kwargs["filters"], within = scope_filters(kwargs.get("doctype"), kwargs.get("filters"))
 	with shaped_as(COUNT, within):
 		return frappe.call(client_get_count, *args, **kwargs)
+
+
+@frappe.whitelist()
+def number_card_result(*args, **kwargs):
+	"""`…number_card.get_result`: a Number Card's count or sum."""
+	with shaped_as(COUNT):
+		return frappe.call(number_card.get_result, *args, **kwargs)
+
+
+@frappe.whitelist()
+def number_card_difference(*args, **kwargs):
+	"""`…number_card.get_percentage_difference`: the card's count over the previous period."""
+	with shaped_as(COUNT):
+		return frappe.call(number_card.get_percentage_difference, *args, **kwargs)
+
+
+@frappe.whitelist()
+def group_by_count(*args, **kwargs):
+	"""`frappe.desk.listview.get_group_by_count`: the list sidebar's counts per value."""
+	with shaped_as(COUNT):
+		return frappe.call(listview.get_group_by_count, *args, **kwargs)
 
 
 def scope_filters(doctype: str | None, filters):
