@@ -126,21 +126,18 @@ def time_residents(frappe, user: str, lft: int, rgt: int, rounds: int) -> dict:
 		# what the desk's list asks (list_view.js count_upper_bound): "1000+" beyond 1 000 rows
 		return with_form({"doctype": "Resident", "limit": 1001}, desk_count)
 
-	def nested_set_page():
-		return frappe.db.sql(
-			f"""select r.name, r.full_name, r.sex, r.birth_date, r.jurisdiction, r.creation from `tabResident` r
-			where {nested} order by r.creation desc limit 20""",
-			values,
-			as_dict=True,
-		)
+	def sql_page(condition):
+		def run():
+			return frappe.db.sql(
+				f"""select r.name, r.full_name, r.sex, r.birth_date, r.jurisdiction, r.creation from `tabResident` r
+				where {condition} order by r.creation desc limit 20""",
+				values,
+				as_dict=True,
+			)
 
-	def per_row_page():
-		return frappe.db.sql(
-			f"""select r.name, r.full_name, r.sex, r.birth_date, r.jurisdiction, r.creation from `tabResident` r
-			where {per_row} order by r.creation desc limit 20""",
-			values,
-			as_dict=True,
-		)
+		return run
+
+	nested_set_page, per_row_page = sql_page(nested), sql_page(per_row)
 
 	def nested_set_count():
 		return frappe.db.sql(f"select count(*) from `tabResident` r where {nested}", values)[0][0]
