@@ -23,7 +23,7 @@ itself:
   runs it for a page by materialising the subtree and then sorting every row of the scope ("Using
   temporary; Using filesort": seconds for a town), and beside Frappe's `= ''` branch it is evaluated
   once per row of the table (a count took minutes); why not the list everywhere: MariaDB's optimizer
-  spends ~13 µs on each of its names before it reads a row (docs/benchmarks.md, "Tree scope");
+  spends ~13 µs on each of its names before it reads a row (docs/benchmarks.md, "Tree scope in the form of the query");
 - a document (read, write, create, print, …): the `has_permission` hook → `has_scope_permission`,
   Frappe's own rule of `frappe.permissions.has_user_permission` for that field, on Frappe's own
   expanded list;
@@ -106,7 +106,7 @@ def nodes_under(roots: list[dict]) -> list[str]:
 # A scope of more nodes than this reaches MariaDB in the form that suits the query (below), not as the
 # list of its nodes: MariaDB's optimizer spends ~13 µs on each name of an IN list before it reads a
 # row (45 ms for a town's 3 490 nodes, however few rows the page needs: docs/benchmarks.md, "Tree
-# scope at city scale"). Up to this many nodes the list is cheap and serves every shape of query by
+# scope in the form of the query"). Up to this many nodes the list is cheap and serves every shape of query by
 # an index range (a grid worker, village staff, most villages' officers).
 LIST_LIMIT = 200
 
