@@ -56,25 +56,25 @@ def _run_from_form(shape: str, method):
 
 
 @frappe.whitelist()
-def get():
+def get() -> dict | list:
 	"""`frappe.desk.reportview.get`: the desk's list and Report View."""
 	return _run_from_form(_shape_of_report_view(), reportview.get)
 
 
 @frappe.whitelist()
-def get_list():
+def get_list() -> list:
 	"""`frappe.desk.reportview.get_list`."""
 	return _run_from_form(_shape_of_report_view(), reportview.get_list)
 
 
 @frappe.whitelist()
-def get_count():
+def get_count() -> int | None:
 	"""`frappe.desk.reportview.get_count`: the list's count, bounded ("1000+") when it asks a limit."""
 	return _run_from_form(COUNT, reportview.get_count)
 
 
 @frappe.whitelist()
-def get_list_of_documents(*args, **kwargs):
+def get_list_of_documents(*args, **kwargs) -> list:
 	"""`frappe.client.get_list` (REST); grouped, it aggregates."""
 	kwargs["filters"], within = scope_filters(kwargs.get("doctype"), kwargs.get("filters"))
 	with shaped_as(COUNT if kwargs.get("group_by") else PAGE, within):
@@ -82,7 +82,7 @@ def get_list_of_documents(*args, **kwargs):
 
 
 @frappe.whitelist()
-def count_documents(*args, **kwargs):
+def count_documents(*args, **kwargs) -> int | None:
 	"""`frappe.client.get_count` (REST)."""
 	kwargs["filters"], within = scope_filters(kwargs.get("doctype"), kwargs.get("filters"))
 	with shaped_as(COUNT, within):
@@ -90,21 +90,21 @@ def count_documents(*args, **kwargs):
 
 
 @frappe.whitelist()
-def number_card_result(*args, **kwargs):
+def number_card_result(*args, **kwargs) -> int | float:
 	"""`…number_card.get_result`: a Number Card's count or sum."""
 	with shaped_as(COUNT):
 		return frappe.call(number_card.get_result, *args, **kwargs)
 
 
 @frappe.whitelist()
-def number_card_difference(*args, **kwargs):
+def number_card_difference(*args, **kwargs) -> float | None:
 	"""`…number_card.get_percentage_difference`: the card's count over the previous period."""
 	with shaped_as(COUNT):
 		return frappe.call(number_card.get_percentage_difference, *args, **kwargs)
 
 
 @frappe.whitelist()
-def group_by_count(*args, **kwargs):
+def group_by_count(*args, **kwargs) -> list[dict]:
 	"""`frappe.desk.listview.get_group_by_count`: the list sidebar's counts per value."""
 	with shaped_as(COUNT):
 		return frappe.call(listview.get_group_by_count, *args, **kwargs)
