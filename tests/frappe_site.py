@@ -45,6 +45,32 @@ def _as_administrator():
 	frappe.local.message_log = []
 
 
+# jobs the worker may still have to run when a test starts; Frappe refuses new ones at 500 (+50 a
+# site) in one queue (QueueOverloaded)
+QUEUE_BACKLOG = 150
+QUEUE_WAIT_SECONDS = 600
+
+
+@pytest.fixture(autouse=True)
+def _queue_backpressure(background_worker):
+	"""Each test starts only once the worker has caught up with the jobs the tests before it made
+	(user creation alone enqueues several): a worker slowed by a loaded machine otherwise falls
+	behind until Frappe refuses every enqueue with QueueOverloaded, failing whatever test is running
+	then. The wait is for the backlog to fall below QUEUE_BACKLOG, never for it to be empty (jobs of
+	rolled-back records fail fast); a backlog still above it after QUEUE_WAIT_SECONDS, or a worker
+	that died, fails the test."""
+	from frappe.utils.background_jobs import get_queues
+
+	def backlog():
+		return sum(queue.count for queue in get_queues())
+
+	deadline = time.monotonic() + QUEUE_WAIT_SECONDS
+	while backlog() > QUEUE_BACKLOG:
+		if time.monotonic() > deadline or background_worker.poll() is not None:
+			pytest.fail(f"the background worker did not drain the queue ({backlog()} jobs): see logs/worker.log")
+		time.sleep(0.2)
+
+
 @pytest.fixture
 def clean_site():
 	"""For tests that apply the district profile: everything it wrote is rolled back, and the caches
