@@ -228,6 +228,14 @@ def measure(frappe, args) -> dict:
 				for job, seconds in out["sla_job"]["daily_jobs"].items()
 				if job in tenth.get("daily_jobs", {})
 			}
+			whole_jobs, tenth_jobs = out["sla_job"]["daily_jobs"], tenth.get("daily_jobs", {})
+			if tenth_jobs.get("repair_cases_of_the_day") and whole_jobs.get("repair_cases_of_the_day"):
+				# the daily repair's cost per case written that day, at the whole against at a tenth
+				out["measure_repair_per_case_whole_to_tenth"] = round(
+					(whole_jobs["repair_measure_counts"] / whole_jobs["repair_cases_of_the_day"])
+					/ max(tenth_jobs["repair_measure_counts"] / tenth_jobs["repair_cases_of_the_day"], 1e-6),
+					2,
+				)
 	return out
 
 
@@ -287,15 +295,32 @@ def rows_updated(frappe) -> int:
 
 
 def time_daily_jobs(frappe) -> dict:
-	"""Each of the app's daily scheduler jobs (hooks `scheduler_events["daily"]`) run once and timed, in
-	seconds: the recounts and the summary's repair, at a tenth of the cases and at the whole."""
+	"""Each of the app's weekly and daily scheduler jobs (hooks `scheduler_events["weekly_long"]`, then
+	`["daily"]`) run once and timed, in seconds, at a tenth of the cases and at the whole: the weekly
+	full rebuild of the summary first (it settles the bulk-loaded cases), then the daily jobs with the
+	summary's repair reading one day's writes (its mark set back a day: the generator stamps each case's
+	`modified` with its last event, spread over the year) — `repair_cases_of_the_day` is how many cases
+	that day holds, so its cost can be read per case written."""
+	from frappe.utils import add_days, now_datetime
+	from xinqu_governance.cases import measure_counts
+
 	timings = {}
-	for path in frappe.get_hooks("scheduler_events", app_name="xinqu_governance").get("daily", []):
-		start = time.perf_counter()
-		frappe.get_attr(path)()
-		frappe.db.commit()
-		timings[path.rsplit(".", 1)[-1]] = round(time.perf_counter() - start, 3)
-		print(json.dumps({"daily_job": path, "seconds": timings[path.rsplit(".", 1)[-1]]}), flush=True)
+	events = frappe.get_hooks("scheduler_events", app_name="xinqu_governance")
+	for event in ("weekly_long", "daily"):
+		if event == "daily":
+			day_ago = add_days(now_datetime(), -1)
+			frappe.db.set_global(measure_counts.REPAIRED_AT, str(day_ago))
+			frappe.db.commit()
+			since = day_ago - measure_counts.REPAIR_OVERLAP
+			timings["repair_cases_of_the_day"] = sum(
+				frappe.db.count(doctype, {"modified": (">=", since)}) for doctype in measure_counts.MEASURED_DOCTYPES
+			)
+		for path in events.get(event, []):
+			start = time.perf_counter()
+			frappe.get_attr(path)()
+			frappe.db.commit()
+			timings[path.rsplit(".", 1)[-1]] = round(time.perf_counter() - start, 3)
+			print(json.dumps({f"{event}_job": path, "seconds": timings[path.rsplit(".", 1)[-1]]}), flush=True)
 	return timings
 
 

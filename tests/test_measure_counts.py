@@ -486,3 +486,55 @@ def test_the_rebuild_writes_only_the_rows_that_differ(tree):
 	assert frappe.db.get_value("Measure Count", summary_name("dispute_reported", t.village_b1, 202502, 20250202, "civil"), "modified") == untouched
 	frappe.delete_doc("Dispute", doc.name, ignore_permissions=True, force=True)
 	frappe.db.commit()
+
+
+def test_the_daily_repair_puts_right_the_cases_written_around_their_documents(tree):
+	"""The daily job counts again only the node months of the cases written since its last run (by
+	their `modified`): a case's fields set around its document (`frappe.db.set_value`: closed on
+	another day and failed, withdrawn) are put right there and up the tree, for a village and a grid
+	below it in the same month; a summary row changed behind everyone's back, of a node month no case
+	was written in since, is the weekly rebuild's to put right, not the daily repair's."""
+	from xinqu_governance.cases.measure_counts import REPAIRED_AT, repair_measure_counts, summary_name
+
+	t = tree
+	for doctype in ("Dispute", "Petition", "Service Request", "Emergency Incident"):  # what it reads by
+		assert frappe.db.has_index(f"tab{doctype}", "modified"), doctype
+	village, nodes = concluded_dispute(t, t.village_a1, "2025-02-02 09:00:00", "2025-02-11 10:00:00")
+	grid, _nodes = concluded_dispute(t, t.grid_a1, "2025-02-03 09:00:00", "2025-02-12 10:00:00")
+	untouched, _nodes = concluded_dispute(t, t.village_b1, "2024-12-02 09:00:00", "2024-12-05 10:00:00")
+	# written a week ago: not a case the daily repair reads
+	frappe.db.set_value("Dispute", untouched.name, "modified", add_days(nowdate(), -7), update_modified=False)
+	rebuild_measure_counts()
+	assert frappe.db.get_global(REPAIRED_AT)
+	assert repair_measure_counts() == 0  # the lifecycle kept every save
+	settled = stored_summary(nodes)
+	assert settled == rebuilt_summary(nodes)
+
+	stray = ("dispute_concluded", t.village_b1, 202412, 20241205, "concluded")
+	frappe.db.set_value("Measure Count", summary_name(*stray), "count", settled[stray] + 5, update_modified=False)
+	frappe.db.set_value("Dispute", village.name, {"closed_on": "2025-02-20 10:00:00", "outcome": "Mediation Failed"})
+	frappe.db.set_value("Dispute", grid.name, "is_withdrawn", 1)
+	frappe.db.commit()
+	wrong = stored_summary(nodes)
+	truth = rebuilt_summary(nodes)
+	for key in (
+		("dispute_concluded", t.village_a1, 202502, 20250211, "concluded"),
+		("dispute_concluded", t.village_a1, 202502, 20250220, "concluded"),
+		("dispute_concluded", t.grid_a1, 202502, 20250212, "concluded"),
+		("dispute_concluded", t.town_a, 202502, 0, "village"),
+		("dispute_party", t.city, 202502, 0, "staff_satisfied"),
+	):
+		assert wrong.get(key, 0) != truth.get(key, 0), key
+
+	assert repair_measure_counts() > 0
+	repaired = stored_summary(nodes)
+	assert {k: n for k, n in repaired.items() if k != stray} == {k: n for k, n in truth.items() if k != stray}
+	assert repaired[stray] == settled[stray] + 5  # not a case written since the last run
+	assert repair_measure_counts() == 0
+
+	rebuild_measure_counts()  # the weekly job: every case counted again (and rows counted down to 0 deleted)
+	assert stored_summary(nodes)[stray] == settled[stray]
+	assert stored_summary(nodes) == rebuilt_summary(nodes)
+	for doc in (village, grid, untouched):
+		frappe.delete_doc("Dispute", doc.name, ignore_permissions=True, force=True)
+	frappe.db.commit()

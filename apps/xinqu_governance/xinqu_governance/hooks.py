@@ -68,7 +68,12 @@ scheduler_events = {
 		"xinqu_governance.cases.supervision.record_breached_supervisions",
 		# safety net: counts are kept true on every change; this repairs writes made around them
 		"xinqu_governance.registry.grids.recount_all_grids",
-		# Governance Measures' summary: kept on every case save; this repairs writes made around it
+		# Governance Measures' summary: kept on every case save; this repairs the cases written
+		# around it since the last run (by their `modified`)
+		"xinqu_governance.cases.measure_counts.repair_measure_counts",
+	],
+	"weekly_long": [
+		# ... and this counts every case again, for what the daily repair cannot see
 		"xinqu_governance.cases.measure_counts.rebuild_measure_counts",
 	],
 }

@@ -47,13 +47,14 @@ or calls `rebuild_measure_counts`.
 
 import hashlib
 from collections.abc import Callable
+from datetime import timedelta
 from itertools import groupby
 from typing import NamedTuple
 
 import frappe
 from frappe.query_builder import Case
 from frappe.query_builder.functions import Count, Sum
-from frappe.utils import add_days, add_months, get_first_day, get_last_day, getdate, now_datetime
+from frappe.utils import add_days, add_months, get_datetime, get_first_day, get_last_day, getdate, now_datetime
 from pypika.enums import DatePart
 from pypika.functions import Extract
 from pypika.terms import Criterion, ExistsCriterion
@@ -386,8 +387,13 @@ def ensure_summary_index() -> None:
 def ensure_measure_indexes() -> None:
 	"""after_migrate (through `case_types.ensure_case_indexes`): the summary's index; the sources'
 	(jurisdiction, date) ranges, which the raw aggregation (`count_in_scope`) reads — the report reads
-	only the summary, the benchmarks and tests compare it with that aggregation."""
+	only the summary, the benchmarks and tests compare it with that aggregation; and each case table's
+	`modified`, which the daily repair reads the cases written since its last run from (Frappe v15
+	has this index on every table, v16 replaced it with `creation`: the same name, so on v15 nothing
+	is added)."""
 	ensure_summary_index()
+	for doctype in MEASURED_DOCTYPES:
+		frappe.db.add_index(doctype, ["modified"], index_name="modified")
 	for source in SOURCES:
 		sq = source.build()
 		table, column = sq.date.table.get_table_name(), sq.date.name
@@ -499,14 +505,107 @@ def rolled_up(counts: dict, chain=None) -> dict:
 	return out
 
 
+# where the daily repair records when it last ran (Frappe's global defaults); the window it reads
+# starts that long before, for writes whose transactions were open when it ran
+REPAIRED_AT = "xinqu_measure_counts_repaired_at"
+REPAIR_OVERLAP = timedelta(hours=1)
+
+
 def rebuild_measure_counts(source_keys: list[str] | None = None, commit: bool = True) -> int:
-	"""The summary counted again from the case tables (the daily job; the patches on existing sites).
-	Returns the number of rows written or deleted: only those whose count differs from what is
-	stored (none, when the lifecycle kept every write)."""
+	"""The summary counted again from the case tables (the weekly job; the patches on existing sites;
+	the daily repair's first run). Returns the number of rows written or deleted: only those whose
+	count differs from what is stored (none, when the lifecycle kept every write)."""
+	started = now_datetime()
 	written = replace_summary(source_keys or [source.key for source in SOURCES])
+	if not source_keys:
+		frappe.db.set_global(REPAIRED_AT, str(started))
 	if commit:
 		frappe.db.commit()
 	return written
+
+
+def repair_measure_counts() -> int:
+	"""The daily job: the summary put right for the cases written since the last repair (or rebuild),
+	found by their `modified` (Frappe stamps it on every save and `set_value`), not by counting every
+	case again: for each source, the (case node, month) pairs those cases fall on now are counted
+	from the case tables and compared with what the summary holds for the node itself (its row less
+	its children's), and the difference is added up the tree (`repair_pairs`). Its cost is the cases
+	written and their nodes' months, not the whole table. What it cannot see, the weekly full rebuild
+	puts right: a write that did not stamp `modified` (raw SQL, `update_modified=False`) and the node or
+	month a case was moved away from around its document, and a summary row written around the
+	lifecycle (the repair takes a node's own counts as its row less its children's, so it relies on
+	the rows agreeing with each other, as the lifecycle and the rebuild write them). Returns the rows
+	written; the first run on a site (no mark) is a full rebuild."""
+	since = frappe.db.get_global(REPAIRED_AT)
+	if not since:
+		return rebuild_measure_counts()
+	started = now_datetime()
+	written = 0
+	for source in SOURCES:
+		written += repair_pairs(source, changed_pairs(source, get_datetime(since) - REPAIR_OVERLAP))
+	frappe.db.set_global(REPAIRED_AT, str(started))
+	frappe.db.commit()
+	return written
+
+
+def changed_pairs(source: Source, since) -> dict[int, set[str]]:
+	"""{month YYYYMM: {case node}} of the source's rows whose case was written since `since` (withdrawn
+	ones too: a withdrawal takes a case out of its node's counts), through the case table's `modified`
+	index."""
+	sq = source.build()
+	query = sq.query.where((sq.case.modified >= since) & sq.date.notnull())
+	day_term = day_of(sq.date)
+	rows = query.select(sq.case.jurisdiction, day_term).distinct().run()
+	pairs: dict[int, set[str]] = {}
+	for node, day in rows:
+		if node:
+			pairs.setdefault(int(day) // 100, set()).add(node)
+	return pairs
+
+
+def repair_pairs(source: Source, pairs: dict[int, set[str]]) -> int:
+	"""For each month and its nodes: the node's own counts (both grains) from the case tables against
+	the summary's (the node's rows less its children's, read before anything is written), and each
+	difference added to the node and every node above it. Returns the rows the differences moved."""
+	M = frappe.qb.DocType(SUMMARY)
+	J = frappe.qb.DocType("Jurisdiction")
+	sq = source.build()
+	delta: dict = {}
+	for month, nodes in sorted(pairs.items()):
+		nodes = sorted(nodes)
+		first = getdate(f"{month // 100}-{month % 100:02d}-01")
+		counted = (
+			rows_of(sq, (first, getdate(get_last_day(first))))
+			.where(sq.case.jurisdiction.isin(nodes))
+			.groupby(sq.case.jurisdiction, day_of(sq.date))
+			.select(sq.case.jurisdiction, day_of(sq.date), *figure_columns(sq))
+			.run(as_list=True)
+		)
+		true = node_counts(source, counted)
+		children = (
+			frappe.qb.from_(J).select(J.name, J.parent_jurisdiction).where(J.parent_jurisdiction.isin(nodes)).run()
+		)
+		parent_of = dict(children)
+		wanted = set(nodes)
+		own: dict = {}
+		for node, day, figure, n in (
+			frappe.qb.from_(M)
+			.select(M.jurisdiction, M.day, M.figure, M["count"])
+			.where((M.source == source.key) & (M.month == month) & M.jurisdiction.isin([*nodes, *parent_of]))
+			.run()
+		):
+			# a node's row counts for itself; a child's row against its parent (a node can be both)
+			for at, sign in ((node, 1), (parent_of.get(node), -1)):
+				if at in wanted:
+					key = (source.key, at, month, int(day), figure)
+					own[key] = own.get(key, 0) + sign * int(n)
+		for key in set(true) | set(own):
+			n = true.get(key, 0) - own.get(key, 0)
+			if n:
+				delta[key] = delta.get(key, 0) + n
+	if delta:
+		write_summary(rolled_up(delta, ancestors_of(whole_tree=False)), increment=True)
+	return len(delta)
 
 
 def replace_summary(source_keys: list[str]) -> int:
