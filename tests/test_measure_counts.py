@@ -494,11 +494,20 @@ def test_the_daily_repair_puts_right_the_cases_written_around_their_documents(tr
 	another day and failed, withdrawn) are put right there and up the tree, for a village and a grid
 	below it in the same month; a summary row changed behind everyone's back, of a node month no case
 	was written in since, is the weekly rebuild's to put right, not the daily repair's."""
-	from xinqu_governance.cases.measure_counts import REPAIRED_AT, repair_measure_counts, summary_name
+	from xinqu_governance.cases.measure_counts import (
+		OLD_REBUILD_INDEX,
+		REBUILD_INDEX,
+		REPAIRED_AT,
+		repair_measure_counts,
+		summary_name,
+	)
 
 	t = tree
 	for doctype in ("Dispute", "Petition", "Service Request", "Emergency Incident"):  # what it reads by
 		assert frappe.db.has_index(f"tab{doctype}", "modified"), doctype
+	# the summary's rows of a source, month and nodes: one covering range (it replaced the rebuild's own)
+	assert frappe.db.has_index("tabMeasure Count", frappe.db.get_index_name(list(REBUILD_INDEX)))
+	assert not frappe.db.has_index("tabMeasure Count", frappe.db.get_index_name(list(OLD_REBUILD_INDEX)))
 	village, nodes = concluded_dispute(t, t.village_a1, "2025-02-02 09:00:00", "2025-02-11 10:00:00")
 	grid, _nodes = concluded_dispute(t, t.grid_a1, "2025-02-03 09:00:00", "2025-02-12 10:00:00")
 	untouched, _nodes = concluded_dispute(t, t.village_b1, "2024-12-02 09:00:00", "2024-12-05 10:00:00")

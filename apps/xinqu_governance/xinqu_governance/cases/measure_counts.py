@@ -370,18 +370,21 @@ def count_by_node_day(source: Source, case_name: str | None = None) -> list[tupl
 
 OLD_SUMMARY_INDEX = ("jurisdiction", "month", "figure", "count")  # before the day rows
 SUMMARY_INDEX = ("jurisdiction", "day", "month", "figure", "count")
-REBUILD_INDEX = ("source", "month", "count")
+OLD_REBUILD_INDEX = ("source", "month", "count")  # before the daily repair
+REBUILD_INDEX = ("source", "month", "jurisdiction", "day", "figure", "count")
 
 
 def ensure_summary_index() -> None:
 	"""The summary's indexes: the report's, per node month rows (`day` 0, a month range) and day rows
-	(a `day` range), covered; the rebuild's, a source's rows of one month (both grains) with their
-	names and counts, covered. The index the report's replaces is dropped."""
+	(a `day` range), covered; the rebuild's and the repair's, a source's rows of one month (both
+	grains) with their names and counts (the rebuild), or of some nodes of it with their keys (the
+	repair), covered. The indexes these replace are dropped."""
 	frappe.db.add_index(SUMMARY, list(SUMMARY_INDEX))
 	frappe.db.add_index(SUMMARY, list(REBUILD_INDEX))
-	old = frappe.db.get_index_name(list(OLD_SUMMARY_INDEX))
-	if frappe.db.has_index(f"tab{SUMMARY}", old):
-		frappe.db.sql_ddl(f"alter table `tab{SUMMARY}` drop index `{old}`")
+	for replaced in (OLD_SUMMARY_INDEX, OLD_REBUILD_INDEX):
+		old = frappe.db.get_index_name(list(replaced))
+		if frappe.db.has_index(f"tab{SUMMARY}", old):
+			frappe.db.sql_ddl(f"alter table `tab{SUMMARY}` drop index `{old}`")
 
 
 def ensure_measure_indexes() -> None:
@@ -540,9 +543,10 @@ def repair_measure_counts() -> int:
 	if not since:
 		return rebuild_measure_counts()
 	started = now_datetime()
+	chain = ancestors_of()  # the tree read once: a day's writes touch thousands of nodes in a city
 	written = 0
 	for source in SOURCES:
-		written += repair_pairs(source, changed_pairs(source, get_datetime(since) - REPAIR_OVERLAP))
+		written += repair_pairs(source, changed_pairs(source, get_datetime(since) - REPAIR_OVERLAP), chain)
 	frappe.db.set_global(REPAIRED_AT, str(started))
 	frappe.db.commit()
 	return written
@@ -563,7 +567,7 @@ def changed_pairs(source: Source, since) -> dict[int, set[str]]:
 	return pairs
 
 
-def repair_pairs(source: Source, pairs: dict[int, set[str]]) -> int:
+def repair_pairs(source: Source, pairs: dict[int, set[str]], chain=None) -> int:
 	"""For each month and its nodes: the node's own counts (both grains) from the case tables against
 	the summary's (the node's rows less its children's, read before anything is written), and each
 	difference added to the node and every node above it. Returns the rows the differences moved."""
@@ -604,14 +608,14 @@ def repair_pairs(source: Source, pairs: dict[int, set[str]]) -> int:
 			if n:
 				delta[key] = delta.get(key, 0) + n
 	if delta:
-		write_summary(rolled_up(delta, ancestors_of(whole_tree=False)), increment=True)
+		write_summary(rolled_up(delta, chain), increment=True)
 	return len(delta)
 
 
 def replace_summary(source_keys: list[str]) -> int:
 	"""Per source one aggregate over its table (per case node and day), rolled up the tree and compared
 	a month at a time (that month's day rows and its month row) with the rows stored for the source
-	and month (one covering range of the `(source, month, count)` index): the rows whose count differs
+	and month (one covering range of the `(source, month, jurisdiction, day, figure, count)` index): the rows whose count differs
 	are written, those no longer counted deleted. The counts held at once are one month's, whatever the
 	years of cases (the aggregate's rows, at most one per case node and day with a case, are read
 	whole, as lists). Returns the number of rows written and deleted."""
