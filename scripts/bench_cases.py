@@ -34,7 +34,7 @@ import random
 import sys
 import time
 
-from bench_common import REPO, connect, create_site, machine, mariadb_version, timed
+from bench_common import REPO, machine, mariadb_version, open_site, timed
 
 SECTION_START = "<!-- cases benchmark (helper-4): start -->"
 SECTION_END = "<!-- cases benchmark (helper-4): end -->"
@@ -81,9 +81,7 @@ def main() -> int:
 	site_dir = REPO / "sites" / args.db
 	if args.queue_only or args.job_only:
 		args.keep = True
-	if not args.keep or not (site_dir / ".env").exists():
-		create_site(site_dir, args.db)
-	frappe = connect(site_dir)
+	frappe = open_site(site_dir, args.db, fresh=not args.keep or not (site_dir / ".env").exists())
 	frappe.flags.in_test = False
 
 	results = {"machine": machine(), "mariadb": mariadb_version(frappe)}

@@ -32,7 +32,7 @@ import time
 import bench_cases
 import bench_measures
 import bench_registry
-from bench_common import REPO, connect, create_site, machine, mariadb_settings, peak_rss_mib
+from bench_common import REPO, machine, mariadb_settings, open_site, peak_rss_mib
 
 
 def main() -> int:
@@ -58,9 +58,7 @@ def main() -> int:
 	site_dir = REPO / "sites" / args.db
 	if args.measure_only:
 		args.keep = True
-	if not args.keep or not (site_dir / ".env").exists():
-		create_site(site_dir, args.db)
-	frappe = connect(site_dir)
+	frappe = open_site(site_dir, args.db, fresh=not args.keep or not (site_dir / ".env").exists())
 	frappe.flags.in_test = False
 	applied = apply_server_settings(frappe, args)
 	results = {"machine": machine(), "mariadb_settings": mariadb_settings(frappe), "args": vars(args)}

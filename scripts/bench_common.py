@@ -39,6 +39,22 @@ def create_site(site_dir: Path, db: str) -> None:
 		)
 
 
+def open_site(site_dir: Path, db: str, fresh: bool):
+	"""``frappe`` connected to the site in ``site_dir``, made afresh on ``db`` first when ``fresh``: then
+	its background queues are emptied too (Redis keeps them across sites of the same path, and no
+	worker serves a benchmark site: the jobs of earlier runs would pile up until Frappe refuses every
+	enqueue with QueueOverloaded)."""
+	if fresh:
+		create_site(site_dir, db)
+	frappe = connect(site_dir)
+	if fresh:
+		from frappe.utils.background_jobs import get_queues
+
+		for queue in get_queues():
+			queue.empty()
+	return frappe
+
+
 def connect(site_dir: Path):
 	"""``frappe``, connected as Administrator to the site in ``site_dir`` (dev runtime)."""
 	sys.path.insert(0, str(REPO / "runtime"))

@@ -38,9 +38,9 @@ from pathlib import Path
 from bench_common import (
 	REPO,
 	connect,
-	create_site,
 	machine,
 	mariadb_version,
+	open_site,
 	peak_rss_mib,
 	timed,
 )
@@ -80,9 +80,7 @@ def main() -> int:
 		return import_in_this_process(site_dir, args.import_file)
 	if args.lists_only:
 		args.keep = True
-	if not args.keep or not (site_dir / ".env").exists():
-		create_site(site_dir, args.db)
-	frappe = connect(site_dir)
+	frappe = open_site(site_dir, args.db, fresh=not args.keep or not (site_dir / ".env").exists())
 
 	from xinqu_demo.demo_data import registry as demo_data
 

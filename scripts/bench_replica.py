@@ -35,7 +35,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench_common import REPO, connect, create_site, machine, mariadb_version
+from bench_common import REPO, machine, mariadb_version, open_site
 
 ROOT = Path("/tmp/xinqu-replica-bench")
 PRIMARY = {"name": "primary", "port": 3317, "server_id": 1}
@@ -62,8 +62,7 @@ def main() -> int:
 		start_replication()
 		site_dir = ROOT / "sites" / args.db
 		os.environ.update(DB_HOST="127.0.0.1", DB_PORT=str(PRIMARY["port"]), DB_SOCKET=socket_of(PRIMARY))
-		create_site(site_dir, args.db)
-		frappe = connect(site_dir)
+		frappe = open_site(site_dir, args.db, fresh=True)
 		results["mariadb"] = mariadb_version(frappe)
 		results["data"] = load_registry(frappe, args.households)
 		results["replica_caught_up_seconds"] = wait_for_replica()

@@ -54,11 +54,11 @@ def queue(user, **filters):
 
 @pytest.mark.parametrize("list_limit", [200, 0], ids=["territory as a list", "territory as the tree's range"])
 def test_the_towns_queue_lists_overdue_then_due_soon_across_case_types(queue_world, monkeypatch, list_limit):
-	"""The same queue whether the town's nodes reach MariaDB as their list or, as a town of thousands
-	of nodes does, as the tree's range read per row (tree_scope.LIST_LIMIT)."""
-	from xinqu_governance.governance import tree_scope
+	"""The same queue whether the town's nodes reach MariaDB as their list or, as a town of more than
+	a few nodes does, as the tree's range read per row (overdue_queue.LIST_LIMIT)."""
+	from xinqu_governance.cases.report.overdue_queue import overdue_queue
 
-	monkeypatch.setattr(tree_scope, "LIST_LIMIT", list_limit)
+	monkeypatch.setattr(overdue_queue, "LIST_LIMIT", list_limit)
 	w = queue_world
 	assert queue(w.town_officer, jurisdiction=w.town_p) == [
 		("Dispute", w.overdue, 8.0),

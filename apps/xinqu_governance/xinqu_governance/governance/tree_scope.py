@@ -154,12 +154,12 @@ def scope_condition(user: str | None = None, doctype: str | None = None) -> str:
 	return condition
 
 
-def roots_condition(field: str, roots: list[dict], shape: str | None) -> str:
+def roots_condition(field: str, roots: list[dict], shape: str | None, list_limit: int | None = None) -> str:
 	"""SQL: `field` (a Link to Jurisdiction) within the roots' subtrees (and the roots that stand
 	alone). The same rows in every form (tests/test_tree_scope.py compares them):
 
-	- up to LIST_LIMIT nodes (counted from the roots' lft/rgt, an upper bound where the tree has
-	  gaps), or a query of unknown shape: one plain list of the nodes (rendered here, not term by term
+	- up to LIST_LIMIT nodes (or `list_limit`: a caller running many queries of one scope; counted from
+	  the roots' lft/rgt, an upper bound where the tree has gaps), or a query of unknown shape: one plain list of the nodes (rendered here, not term by term
 	  by the query builder), an index range for any query;
 	- a page (PAGE: the desk's list, REST's get_list, the Overdue Queue): each row's node looked up in
 	  the tree, `(select lft from tabJurisdiction where name = <field>) between <lft> and <rgt>`, a
@@ -171,7 +171,7 @@ def roots_condition(field: str, roots: list[dict], shape: str | None) -> str:
 	"""
 	whole = whole_subtrees(roots)
 	size = sum((root.rgt - root.lft + 1) // 2 for root in whole) + len(roots) - len(whole)
-	if shape is None or size <= LIST_LIMIT:
+	if shape is None or size <= (LIST_LIMIT if list_limit is None else list_limit):
 		return f"{field} in ({', '.join(frappe.db.escape(node) for node in nodes_under(roots))})"
 	alone = [frappe.db.escape(root.for_value) for root in roots if root not in whole]
 	if shape == PAGE:

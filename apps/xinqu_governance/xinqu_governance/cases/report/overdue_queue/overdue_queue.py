@@ -24,6 +24,13 @@ from xinqu_governance.governance.tree_scope import PAGE, roots_condition
 DEFAULT_PAGE_LENGTH = 100
 MAX_PAGE_LENGTH = 500
 QUEUE_STATUSES = (sla.OVERDUE, sla.DUE_SOON)
+# A territory of up to this many nodes reaches MariaDB as their list, a larger one as the tree's range
+# read per row (tree_scope.roots_condition). Lower than the lists' own limit: the queue runs one query
+# per case type and status (14) and pays the optimizer's look at a list (~13 µs a name) in each.
+# Measured as a town's officer on the 100k-case benchmark site (docs/benchmarks.md): a town of 153
+# nodes 37 ms as the list, 12 ms as the range; a village of 49 nodes 20 / 16 ms; a village of one
+# node 5 ms as the list, 34 ms as the range (which walks every due case of the site).
+LIST_LIMIT = 20
 
 
 def execute(filters=None):
@@ -112,12 +119,12 @@ def get_data(filters) -> list[dict]:
 
 def territory_of(node: str) -> str:
 	"""SQL: a case's `jurisdiction` within the node and every node below it, in the form of a page
-	(governance/tree_scope.py `roots_condition`: a town's thousands of nodes as the tree's range, read
-	per row as the deadline index is walked, not a list the optimizer spends milliseconds on before
-	each of the queue's queries; a village's few as their list)."""
+	(governance/tree_scope.py `roots_condition`: a town's nodes as the tree's range, read per row as
+	the deadline index is walked, not a list the optimizer spends milliseconds on before each of the
+	queue's queries; up to LIST_LIMIT nodes as their list)."""
 	lft, rgt = frappe.db.get_value("Jurisdiction", node, ["lft", "rgt"])
 	root = frappe._dict(for_value=node, lft=lft, rgt=rgt, hide_descendants=0)
-	return roots_condition("c.jurisdiction", [root], PAGE)
+	return roots_condition("c.jurisdiction", [root], PAGE, list_limit=LIST_LIMIT)
 
 
 def queue_doctypes(case_type: str | None) -> list[str]:
