@@ -221,12 +221,12 @@ def measure(frappe, args) -> dict:
 				run: round(out["sla_job"][run]["seconds"] / max(tenth[run]["seconds"], 0.0001), 2)
 				for run in ("sla_job_breach_run", "sla_job_idle_run")
 			}
-			out["daily_jobs_ratio_whole_to_tenth"] = {
-				job: round(seconds / max(tenth.get("daily_jobs", {}).get(job, 0), 0.001), 2)
-				for job, seconds in out["sla_job"]["daily_jobs"].items()
-				if job in tenth.get("daily_jobs", {})
-			}
 			whole_jobs, tenth_jobs = out["sla_job"]["daily_jobs"], tenth.get("daily_jobs", {})
+			out["daily_jobs_ratio_whole_to_tenth"] = {
+				job: round(seconds / max(tenth_jobs[job], 0.001), 2)
+				for job, seconds in whole_jobs.items()
+				if job in tenth_jobs
+			}
 			if tenth_jobs.get("repair_cases_of_the_day") and whole_jobs.get("repair_cases_of_the_day"):
 				# the daily repair's cost per case written that day, at the whole against at a tenth
 				out["measure_repair_per_case_whole_to_tenth"] = round(

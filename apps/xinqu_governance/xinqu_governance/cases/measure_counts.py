@@ -54,7 +54,15 @@ from typing import NamedTuple
 import frappe
 from frappe.query_builder import Case
 from frappe.query_builder.functions import Count, Sum
-from frappe.utils import add_days, add_months, get_datetime, get_first_day, get_last_day, getdate, now_datetime
+from frappe.utils import (
+	add_days,
+	add_months,
+	get_datetime,
+	get_first_day,
+	get_last_day,
+	getdate,
+	now_datetime,
+)
 from pypika.enums import DatePart
 from pypika.functions import Extract
 from pypika.terms import Criterion, ExistsCriterion
@@ -354,13 +362,18 @@ def split_period(first_day, last_day) -> tuple[tuple[int, int] | None, list[tupl
 	return (yyyymm(whole_from), yyyymm(whole_to)), edges
 
 
-def count_by_node_day(source: Source, case_name: str | None = None) -> list[tuple]:
-	"""The source's figures per case node and day (of one case when given):
-	[(jurisdiction, YYYYMMDD, n of each figure of the source in order)]."""
+def count_by_node_day(
+	source: Source, case_name: str | None = None, days: tuple | None = None, nodes: list[str] | None = None
+) -> list[tuple]:
+	"""The source's figures per case node and day (of one case when given; of the cases of `nodes` on
+	`days`, first and last, when given): [(jurisdiction, YYYYMMDD, n of each figure of the source in
+	order)]."""
 	sq = source.build()
-	query = rows_of(sq, None)
+	query = rows_of(sq, days)
 	if case_name:
 		query = query.where(sq.case.name == case_name)
+	if nodes:
+		query = query.where(sq.case.jurisdiction.isin(nodes))
 	day_term = day_of(sq.date)
 	query = query.groupby(sq.case.jurisdiction, day_term).select(
 		sq.case.jurisdiction.as_("jurisdiction"), day_term.as_("day"), *figure_columns(sq)
@@ -573,19 +586,12 @@ def repair_pairs(source: Source, pairs: dict[int, set[str]], chain=None) -> int:
 	difference added to the node and every node above it. Returns the rows the differences moved."""
 	M = frappe.qb.DocType(SUMMARY)
 	J = frappe.qb.DocType("Jurisdiction")
-	sq = source.build()
 	delta: dict = {}
 	for month, nodes in sorted(pairs.items()):
 		nodes = sorted(nodes)
 		first = getdate(f"{month // 100}-{month % 100:02d}-01")
-		counted = (
-			rows_of(sq, (first, getdate(get_last_day(first))))
-			.where(sq.case.jurisdiction.isin(nodes))
-			.groupby(sq.case.jurisdiction, day_of(sq.date))
-			.select(sq.case.jurisdiction, day_of(sq.date), *figure_columns(sq))
-			.run(as_list=True)
-		)
-		true = node_counts(source, counted)
+		month_days = (first, getdate(get_last_day(first)))
+		true = node_counts(source, count_by_node_day(source, days=month_days, nodes=nodes))
 		children = (
 			frappe.qb.from_(J).select(J.name, J.parent_jurisdiction).where(J.parent_jurisdiction.isin(nodes)).run()
 		)
@@ -615,10 +621,10 @@ def repair_pairs(source: Source, pairs: dict[int, set[str]], chain=None) -> int:
 def replace_summary(source_keys: list[str]) -> int:
 	"""Per source one aggregate over its table (per case node and day), rolled up the tree and compared
 	a month at a time (that month's day rows and its month row) with the rows stored for the source
-	and month (one covering range of the `(source, month, jurisdiction, day, figure, count)` index): the rows whose count differs
-	are written, those no longer counted deleted. The counts held at once are one month's, whatever the
-	years of cases (the aggregate's rows, at most one per case node and day with a case, are read
-	whole, as lists). Returns the number of rows written and deleted."""
+	and month (one covering range of the `(source, month, jurisdiction, day, figure, count)` index):
+	the rows whose count differs are written, those no longer counted deleted. The counts held at
+	once are one month's, whatever the years of cases (the aggregate's rows, at most one per case node
+	and day with a case, are read whole, as lists). Returns the number of rows written and deleted."""
 	M = frappe.qb.DocType(SUMMARY)
 	chain = ancestors_of()
 	changed = 0

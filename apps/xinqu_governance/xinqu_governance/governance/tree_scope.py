@@ -159,8 +159,9 @@ def roots_condition(field: str, roots: list[dict], shape: str | None, list_limit
 	alone). The same rows in every form (tests/test_tree_scope.py compares them):
 
 	- up to LIST_LIMIT nodes (or `list_limit`: a caller running many queries of one scope; counted from
-	  the roots' lft/rgt, an upper bound where the tree has gaps), or a query of unknown shape: one plain list of the nodes (rendered here, not term by term
-	  by the query builder), an index range for any query;
+	  the roots' lft/rgt, an upper bound where the tree has gaps), or a query of unknown shape: one
+	  plain list of the nodes (rendered here, not term by term by the query builder), an index range
+	  for any query;
 	- a page (PAGE: the desk's list, REST's get_list, the Overdue Queue): each row's node looked up in
 	  the tree, `(select lft from tabJurisdiction where name = <field>) between <lft> and <rgt>`, a
 	  correlated subquery MariaDB does not flatten, so the page reads its sort index and stops after
